@@ -1,0 +1,401 @@
+// Tests of the published site: Hugo's real output, built into a temporary folder and read back.
+package site_test
+
+import (
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/issmp-study/issmp/bank"
+	"github.com/issmp-study/issmp/quiz"
+	"golang.org/x/net/html"
+)
+
+// publicDir is where TestMain built the site; the tests only read it.
+var publicDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "issmp-public-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if err := BuildSite(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	publicDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// BuildSite runs the pinned Hugo exactly as `make build` does, into dest.
+func BuildSite(dest string) error {
+	cmd := exec.Command("go", "tool", "hugo", "--source", ".", "--destination", dest,
+		"--panicOnWarning", "--quiet")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("hugo build failed: %v\n%s", err, out)
+	}
+	return nil
+}
+
+func loadOutline(t *testing.T) *quiz.Outline {
+	t.Helper()
+	o, err := bank.LoadOutline("../content/outline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// page is one parsed HTML file of the built site.
+type page struct {
+	file string // path inside public/, e.g. "domain-3/3-1/index.html"
+	doc  *html.Node
+	ids  map[string]*html.Node
+}
+
+func readPage(t *testing.T, file string) *page {
+	t.Helper()
+	f, err := os.Open(filepath.Join(publicDir, filepath.FromSlash(file)))
+	if err != nil {
+		t.Fatalf("page missing from the build: %v", err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	p := &page{file: file, doc: doc, ids: map[string]*html.Node{}}
+	walk(doc, func(n *html.Node) {
+		if id := attr(n, "id"); id != "" {
+			p.ids[id] = n
+		}
+	})
+	return p
+}
+
+func allPages(t *testing.T) []*page {
+	t.Helper()
+	var pages []*page
+	err := filepath.WalkDir(publicDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		rel, _ := filepath.Rel(publicDir, p)
+		pages = append(pages, readPage(t, filepath.ToSlash(rel)))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages
+}
+
+func walk(n *html.Node, fn func(*html.Node)) {
+	fn(n)
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		walk(c, fn)
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	if n.Type != html.ElementNode {
+		return ""
+	}
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(n *html.Node, class string) bool {
+	return n.Type == html.ElementNode && strings.Contains(" "+attr(n, "class")+" ", " "+class+" ")
+}
+
+// text is the node's text content with white space collapsed.
+func text(n *html.Node) string {
+	var b strings.Builder
+	walk(n, func(c *html.Node) {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+			b.WriteByte(' ')
+		}
+	})
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func find(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	walk(n, func(c *html.Node) {
+		if match(c) {
+			out = append(out, c)
+		}
+	})
+	return out
+}
+
+func element(tag string) func(*html.Node) bool {
+	return func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == tag }
+}
+
+func domainFile(d quiz.Domain) string { return "domain-" + d.ID + "/index.html" }
+
+func subdomainFile(d quiz.Domain, s quiz.SubDomain) string {
+	return "domain-" + d.ID + "/" + strings.ReplaceAll(s.ID, ".", "-") + "/index.html"
+}
+
+func TestEveryStudyRouteIsBuilt(t *testing.T) {
+	o := loadOutline(t)
+	for _, file := range []string{"index.html", "exam/index.html", "404.html"} {
+		readPage(t, file)
+	}
+	for _, d := range o.Domains {
+		dp := readPage(t, domainFile(d))
+		if h1 := find(dp.doc, element("h1")); len(h1) != 1 || text(h1[0]) != d.Name {
+			t.Errorf("%s: want one h1 %q", dp.file, d.Name)
+		}
+		body := text(dp.doc)
+		for _, s := range d.SubDomains {
+			if !strings.Contains(body, s.Name) {
+				t.Errorf("%s does not list sub-domain %s", dp.file, s.ID)
+			}
+			readPage(t, subdomainFile(d, s))
+		}
+		for _, topic := range d.AI.Topics {
+			if !strings.Contains(body, topic) {
+				t.Errorf("%s lacks AI topic %q", dp.file, topic)
+			}
+		}
+	}
+}
+
+func TestEveryTaskStatementAppearsOnItsSubdomainPage(t *testing.T) {
+	o := loadOutline(t)
+	n := 0
+	for _, d := range o.Domains {
+		for _, s := range d.SubDomains {
+			p := readPage(t, subdomainFile(d, s))
+			for _, task := range s.Tasks {
+				anchor := "task-" + strings.ReplaceAll(task.ID, ".", "-")
+				el, ok := p.ids[anchor]
+				if !ok {
+					t.Errorf("%s: no element with id %q for task %s", p.file, anchor, task.ID)
+					continue
+				}
+				if got := text(el); !strings.Contains(got, task.Text) {
+					t.Errorf("%s#%s: text %q does not hold the task statement %q", p.file, anchor, got, task.Text)
+				}
+				n++
+			}
+		}
+	}
+	if n != o.TaskCount() {
+		t.Errorf("found %d task statements, want %d", n, o.TaskCount())
+	}
+}
+
+// Every internal link, stylesheet, script and image must resolve to a published file, and a link's
+// #fragment to an element on the target page. Nothing may load from another host.
+func TestNoBrokenInternalLinksAndNoThirdPartyRequests(t *testing.T) {
+	pages := allPages(t)
+	byFile := map[string]*page{}
+	for _, p := range pages {
+		byFile[p.file] = p
+	}
+	refs := map[string]string{"a": "href", "link": "href", "script": "src", "img": "src", "source": "src", "iframe": "src", "use": "href"}
+	checked := 0
+	for _, p := range pages {
+		walk(p.doc, func(n *html.Node) {
+			key, ok := refs[n.Data]
+			if n.Type != html.ElementNode || !ok {
+				return
+			}
+			ref := attr(n, key)
+			if ref == "" {
+				return
+			}
+			u, err := url.Parse(ref)
+			if err != nil {
+				t.Errorf("%s: bad URL %q: %v", p.file, ref, err)
+				return
+			}
+			if u.Scheme != "" || u.Host != "" {
+				if n.Data != "a" {
+					t.Errorf("%s: <%s> loads %q from another host", p.file, n.Data, ref)
+				}
+				return
+			}
+			base := &url.URL{Path: "/" + p.file}
+			target := base.ResolveReference(u)
+			file, ok := resolve(target.Path)
+			if !ok {
+				t.Errorf("%s: <%s %s=%q> points at nothing", p.file, n.Data, key, ref)
+				return
+			}
+			checked++
+			if u.Fragment == "" {
+				return
+			}
+			tp := byFile[file]
+			if tp == nil {
+				t.Errorf("%s: fragment link %q into a non-HTML file", p.file, ref)
+				return
+			}
+			if _, ok := tp.ids[u.Fragment]; !ok {
+				t.Errorf("%s: link %q: no id %q on %s", p.file, ref, u.Fragment, file)
+			}
+		})
+	}
+	if checked < 500 {
+		t.Errorf("only %d internal references checked: is the link walk broken?", checked)
+	}
+}
+
+// resolve maps a URL path to the published file the local server would answer it with.
+func resolve(urlPath string) (string, bool) {
+	name := strings.TrimPrefix(path.Clean(urlPath), "/")
+	candidates := []string{name, path.Join(name, "index.html")}
+	if strings.HasSuffix(urlPath, "/") || name == "." || name == "" {
+		candidates = []string{path.Join(name, "index.html")}
+	}
+	for _, c := range candidates {
+		if info, err := os.Stat(filepath.Join(publicDir, filepath.FromSlash(c))); err == nil && !info.IsDir() {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+func TestNavigationOnEveryStudyPage(t *testing.T) {
+	o := loadOutline(t)
+	var flat []string
+	for _, d := range o.Domains {
+		for _, s := range d.SubDomains {
+			flat = append(flat, subdomainFile(d, s))
+		}
+	}
+	for i, file := range flat {
+		p := readPage(t, file)
+		toc := p.ids["outline"]
+		if toc == nil || len(find(toc, element("a"))) != len(o.Domains)+len(flat) || len(find(toc, element("details"))) != len(o.Domains) {
+			t.Errorf("%s: the outline navigation does not link every domain and sub-domain", file)
+		}
+		crumbs := find(p.doc, func(n *html.Node) bool { return attr(n, "aria-label") == "Breadcrumb" })
+		if len(crumbs) != 1 || len(find(crumbs[0], element("li"))) != 3 {
+			t.Errorf("%s: want breadcrumbs Home › Domain › sub-domain", file)
+		}
+		prev := find(p.doc, func(n *html.Node) bool { return attr(n, "rel") == "prev" })
+		next := find(p.doc, func(n *html.Node) bool { return attr(n, "rel") == "next" })
+		wantPrev, wantNext := i > 0, i < len(flat)-1
+		if (len(prev) == 1) != wantPrev || (len(next) == 1) != wantNext {
+			t.Fatalf("%s: prev %d next %d links", file, len(prev), len(next))
+		}
+		if wantPrev && attr(prev[0], "href") != "/"+strings.TrimSuffix(flat[i-1], "index.html") {
+			t.Errorf("%s: previous link %q, want %s", file, attr(prev[0], "href"), flat[i-1])
+		}
+		if wantNext && attr(next[0], "href") != "/"+strings.TrimSuffix(flat[i+1], "index.html") {
+			t.Errorf("%s: next link %q, want %s", file, attr(next[0], "href"), flat[i+1])
+		}
+		if cur := find(toc, func(n *html.Node) bool { return attr(n, "aria-current") == "page" }); len(cur) != 1 {
+			t.Errorf("%s: the outline marks %d links as the current page, want 1", file, len(cur))
+		}
+	}
+}
+
+func TestHomePageShowsExamFactsAndWeightsChart(t *testing.T) {
+	o := loadOutline(t)
+	p := readPage(t, "index.html")
+	body := text(p.doc)
+	for _, want := range []string{
+		strconv.Itoa(o.Exam.Items), strconv.Itoa(o.Exam.Minutes) + " minutes",
+		fmt.Sprintf("%d of %d", o.Exam.PassingScore, o.Exam.MaxScore), o.Exam.ItemFormat,
+		"What the ISSMP is", "How to use this site",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("home page lacks %q", want)
+		}
+	}
+	svgs := find(p.doc, element("svg"))
+	if len(svgs) != 1 {
+		t.Fatalf("home page has %d SVG charts, want 1", len(svgs))
+	}
+	bars := find(svgs[0], func(n *html.Node) bool { return n.Data == "rect" && hasClass(n, "bar") })
+	if len(bars) != len(o.Domains) {
+		t.Fatalf("chart has %d bars, want %d", len(bars), len(o.Domains))
+	}
+	// Bar lengths must be proportional to the weights.
+	ratio := 0.0
+	for i, b := range bars {
+		w, err := strconv.ParseFloat(attr(b, "width"), 64)
+		if err != nil {
+			t.Fatalf("bar %d width %q: %v", i, attr(b, "width"), err)
+		}
+		r := w / float64(o.Domains[i].Weight)
+		if i > 0 && (r-ratio > 0.01 || ratio-r > 0.01) {
+			t.Errorf("bar %d: width %.1f is not proportional to weight %d", i, w, o.Domains[i].Weight)
+		}
+		ratio = r
+	}
+	if label := attr(svgs[0], "aria-label"); !strings.Contains(label, "Risk Management: 20%") {
+		t.Errorf("chart's accessible name %q does not read out the weights", label)
+	}
+}
+
+func TestExamPageSplitsItemsByWeight(t *testing.T) {
+	o := loadOutline(t)
+	p := readPage(t, "exam/index.html")
+	cells := find(p.doc, func(n *html.Node) bool { return attr(n, "data-domain") != "" })
+	if len(cells) != len(o.Domains) {
+		t.Fatalf("exam page shows item counts for %d domains, want %d", len(cells), len(o.Domains))
+	}
+	want := map[string]int{"1": 26, "2": 19, "3": 25, "4": 23, "5": 15, "6": 17}
+	sum := 0
+	for _, c := range cells {
+		n, err := strconv.Atoi(text(c))
+		if err != nil {
+			t.Fatalf("item count %q: %v", text(c), err)
+		}
+		sum += n
+		if id := attr(c, "data-domain"); n != want[id] {
+			t.Errorf("domain %s: %d items, want %d", id, n, want[id])
+		}
+	}
+	if sum != o.Exam.Items {
+		t.Errorf("item counts sum to %d, want %d", sum, o.Exam.Items)
+	}
+}
+
+func TestPagesAreWellFormedForReadersAndSearch(t *testing.T) {
+	for _, p := range allPages(t) {
+		htmlEl := find(p.doc, element("html"))
+		if len(htmlEl) != 1 || attr(htmlEl[0], "lang") != "en" {
+			t.Errorf("%s: <html> needs lang=en", p.file)
+		}
+		if titles := find(p.doc, element("title")); len(titles) != 1 || text(titles[0]) == "" {
+			t.Errorf("%s: needs one non-empty <title>", p.file)
+		}
+		if h1 := find(p.doc, element("h1")); len(h1) != 1 {
+			t.Errorf("%s: has %d h1 elements, want 1", p.file, len(h1))
+		}
+		if len(find(p.doc, element("main"))) != 1 {
+			t.Errorf("%s: needs one <main>", p.file)
+		}
+		if scripts := find(p.doc, element("script")); len(scripts) != 0 {
+			t.Errorf("%s: study pages must read without JavaScript, found %d scripts", p.file, len(scripts))
+		}
+	}
+}

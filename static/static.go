@@ -1,0 +1,139 @@
+// Package static serves the built site (Hugo's public/ folder) with the headers a browser needs:
+// the right content types, long caching for fingerprinted files, revalidation for everything else,
+// and the site's own 404 page.
+package static
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Cache policies. Fingerprinted files never change under their name, so browsers may keep them for
+// a year; every other file (HTML above all) must be revalidated so a new build shows at once.
+const (
+	CacheImmutable  = "public, max-age=31536000, immutable"
+	CacheRevalidate = "no-cache"
+	notFoundPage    = "404.html"
+	directoryIndex  = "index.html"
+)
+
+// fingerprinted matches names such as main.3f2a…9c.css that Hugo's fingerprint (sha256, hex) made.
+var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{16,}\.[a-z0-9]+$`)
+
+func init() {
+	// Content types that some systems' MIME tables lack.
+	for ext, typ := range map[string]string{
+		".wasm":        "application/wasm",
+		".webmanifest": "application/manifest+json",
+		".json":        "application/json",
+		".svg":         "image/svg+xml",
+		".js":          "text/javascript; charset=utf-8",
+		".mjs":         "text/javascript; charset=utf-8",
+	} {
+		_ = mime.AddExtensionType(ext, typ)
+	}
+}
+
+// Handler serves the files of fsys. A path ending in "/" serves that folder's index.html; a folder
+// asked for without the slash is redirected to it; anything missing gets 404.html with status 404.
+func Handler(fsys fs.FS) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "Only GET and HEAD are allowed here.", http.StatusMethodNotAllowed)
+			return
+		}
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if strings.HasSuffix(r.URL.Path, "/") {
+			name = path.Join(name, directoryIndex)
+		}
+		if name == "" {
+			name = directoryIndex
+		}
+		info, err := fs.Stat(fsys, name)
+		if err == nil && info.IsDir() {
+			if _, err := fs.Stat(fsys, path.Join(name, directoryIndex)); err == nil {
+				target := r.URL.Path + "/"
+				if r.URL.RawQuery != "" {
+					target += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, target, http.StatusMovedPermanently)
+				return
+			}
+			err = fs.ErrNotExist
+		}
+		if err != nil {
+			notFound(w, r, fsys)
+			return
+		}
+		serveFile(w, r, fsys, name, http.StatusOK)
+	})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request, fsys fs.FS) {
+	if _, err := fs.Stat(fsys, notFoundPage); err != nil {
+		http.Error(w, "Not found.", http.StatusNotFound)
+		return
+	}
+	serveFile(w, r, fsys, notFoundPage, http.StatusNotFound)
+}
+
+func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, status int) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		http.Error(w, "The file could not be read.", http.StatusInternalServerError)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		http.Error(w, "The file could not be read.", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	if typ := mime.TypeByExtension(path.Ext(name)); typ != "" {
+		h.Set("Content-Type", typ)
+	}
+	h.Set("Cache-Control", CachePolicy(name))
+	h.Set("X-Content-Type-Options", "nosniff")
+	if status != http.StatusOK {
+		// ServeContent always answers 200; an error page needs its own status.
+		w.WriteHeader(status)
+		if r.Method != http.MethodHead {
+			_, _ = io.Copy(w, f)
+		}
+		return
+	}
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		http.Error(w, "The file could not be read.", http.StatusInternalServerError)
+		return
+	}
+	http.ServeContent(w, r, name, info.ModTime(), rs)
+}
+
+// CachePolicy returns the Cache-Control value for a published file name.
+func CachePolicy(name string) string {
+	if fingerprinted.MatchString(path.Base(name)) {
+		return CacheImmutable
+	}
+	return CacheRevalidate
+}
+
+// ErrNoSite is returned by CheckSite when the folder holds no built site.
+var ErrNoSite = errors.New("no index.html: build the site first (make build)")
+
+// CheckSite reports whether fsys looks like a built site, so a server can refuse to start with a
+// clear message instead of answering every request with 404.
+func CheckSite(fsys fs.FS) error {
+	if _, err := fs.Stat(fsys, directoryIndex); err != nil {
+		return ErrNoSite
+	}
+	return nil
+}
