@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/issmp-study/issmp/bank"
@@ -18,24 +19,60 @@ import (
 	"golang.org/x/net/html"
 )
 
-// publicDir is where TestMain built the site; the tests only read it.
-var publicDir string
+// The site is built once per test binary, on first use, and removed when the tests end.
+var (
+	buildOnce  sync.Once
+	publicDir  string
+	buildError error
+)
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "issmp-public-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	if err := BuildSite(dir); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
-	publicDir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	if publicDir != "" {
+		os.RemoveAll(publicDir)
+	}
 	os.Exit(code)
+}
+
+// builtSite returns the folder holding the built site. It reads Hugo's inputs first: Hugo reads
+// them in a child process, which go test's result cache cannot see, and reading them here (after
+// m.Run has started the cache's file log) makes any change to them invalidate a cached result.
+func builtSite(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		if buildError = readInputs(".", "../content", "../go.mod", "../go.sum"); buildError != nil {
+			return
+		}
+		publicDir, buildError = os.MkdirTemp("", "issmp-public-")
+		if buildError == nil {
+			buildError = BuildSite(publicDir)
+		}
+	})
+	if buildError != nil {
+		t.Fatal(buildError)
+	}
+	return publicDir
+}
+
+func readInputs(roots ...string) error {
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == "resources" || d.Name() == "public") {
+				return filepath.SkipDir
+			}
+			if !d.IsDir() {
+				_, err = os.ReadFile(p)
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("reading the site's inputs: %w", err)
+		}
+	}
+	return nil
 }
 
 // BuildSite runs the pinned Hugo exactly as `make build` does, into dest.
@@ -68,7 +105,7 @@ type page struct {
 
 func readPage(t *testing.T, file string) *page {
 	t.Helper()
-	f, err := os.Open(filepath.Join(publicDir, filepath.FromSlash(file)))
+	f, err := os.Open(filepath.Join(builtSite(t), filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatalf("page missing from the build: %v", err)
 	}
@@ -89,7 +126,7 @@ func readPage(t *testing.T, file string) *page {
 func allPages(t *testing.T) []*page {
 	t.Helper()
 	var pages []*page
-	err := filepath.WalkDir(publicDir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(builtSite(t), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
