@@ -7,7 +7,7 @@ PUBLIC := $(CURDIR)/public
 # Hugo is pinned in go.mod (tool directive); the standard edition builds without cgo.
 HUGO := CGO_ENABLED=0 $(GO) tool hugo
 
-.PHONY: build serve test test-go lint clean
+.PHONY: build serve test test-go lint notes-check clean
 
 ## build: build the site into public/
 build:
@@ -29,6 +29,10 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+
+## notes-check: check the study notes (add ARGS=-complete for what is missing)
+notes-check:
+	$(GO) run ./cmd/notescheck $(ARGS)
 
 ## clean: remove everything the build made
 clean:

@@ -117,6 +117,9 @@ func readPage(t *testing.T, file string) *page {
 	p := &page{file: file, doc: doc, ids: map[string]*html.Node{}}
 	walk(doc, func(n *html.Node) {
 		if id := attr(n, "id"); id != "" {
+			if _, dup := p.ids[id]; dup {
+				t.Errorf("%s: id %q is used twice", file, id)
+			}
 			p.ids[id] = n
 		}
 	})
