@@ -1,7 +1,6 @@
 package notes
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
