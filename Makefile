@@ -7,12 +7,16 @@ PUBLIC := $(CURDIR)/public
 # Hugo is pinned in go.mod (tool directive); the standard edition builds without cgo.
 HUGO := CGO_ENABLED=0 $(GO) tool hugo
 
-.PHONY: build serve test test-go lint notes-check clean
+.PHONY: build bank serve test test-go lint notes-check bank-lint bank-stats bank-ledger clean
 
-## build: build the site into public/
-build:
+## build: build the site into public/ (the compiled bank included)
+build: bank
 	$(HUGO) --source site --destination $(PUBLIC) --cleanDestinationDir --panicOnWarning --quiet
 	@echo "built $(PUBLIC)"
+
+# The compiled question bank, which the site publishes fingerprinted.
+bank:
+	$(GO) run ./cmd/bank compile -out build/bank
 
 ## serve: build, then serve the site on http://127.0.0.1:$(PORT)/
 serve: build
@@ -34,9 +38,21 @@ lint:
 notes-check:
 	$(GO) run ./cmd/notescheck $(ARGS)
 
+## bank-lint: check the question bank (file:line: message) and its targets
+bank-lint:
+	$(GO) run ./cmd/bank lint -targets
+
+## bank-stats: the question bank's statistics as JSON
+bank-stats:
+	@$(GO) run ./cmd/bank stats
+
+## bank-ledger: record new question ids in content/bank/ledger.txt
+bank-ledger:
+	$(GO) run ./cmd/bank ledger
+
 ## clean: remove everything the build made
 clean:
-	rm -rf $(PUBLIC) site/resources site/.hugo_build.lock
+	rm -rf $(PUBLIC) build site/resources site/.hugo_build.lock
 
 help:
 	@grep -E '^## ' Makefile | sed 's/^## //'

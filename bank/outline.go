@@ -3,12 +3,10 @@
 package bank
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 
 	"github.com/issmp-study/issmp/quiz"
-	"go.yaml.in/yaml/v3"
 )
 
 // LoadOutline reads and validates the outline data file (content/outline.yaml).
@@ -23,10 +21,8 @@ func LoadOutline(path string) (*quiz.Outline, error) {
 // ParseOutline decodes an outline from YAML; name is used in error messages. Unknown fields are
 // errors so that a typo cannot silently drop data.
 func ParseOutline(name string, data []byte) (*quiz.Outline, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var o quiz.Outline
-	if err := dec.Decode(&o); err != nil {
+	if err := decodeStrict(data, &o); err != nil {
 		return nil, fmt.Errorf("outline: %s: %w", name, err)
 	}
 	if err := o.Validate(); err != nil {

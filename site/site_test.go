@@ -2,6 +2,9 @@
 package site_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -75,8 +78,12 @@ func readInputs(roots ...string) error {
 	return nil
 }
 
-// BuildSite runs the pinned Hugo exactly as `make build` does, into dest.
+// BuildSite builds the site exactly as `make build` does, into dest: it compiles the question bank
+// into build/bank, then runs the pinned Hugo.
 func BuildSite(dest string) error {
+	if _, err := bank.WriteCompiled("../content", "../build/bank"); err != nil {
+		return err
+	}
 	cmd := exec.Command("go", "tool", "hugo", "--source", ".", "--destination", dest,
 		"--panicOnWarning", "--quiet")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
@@ -437,5 +444,37 @@ func TestPagesAreWellFormedForReadersAndSearch(t *testing.T) {
 		if scripts := find(p.doc, element("script")); len(scripts) != 0 {
 			t.Errorf("%s: study pages must read without JavaScript, found %d scripts", p.file, len(scripts))
 		}
+	}
+}
+
+func TestTheSitePublishesTheCompiledBank(t *testing.T) {
+	dir := builtSite(t)
+	files, err := filepath.Glob(filepath.Join(dir, "bank", "bank.*.json"))
+	if err != nil || len(files) != 1 {
+		t.Fatalf("want one fingerprinted bank in bank/, got %v (%v)", files, err)
+	}
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	if !strings.Contains(filepath.Base(files[0]), hex.EncodeToString(sum[:])) {
+		t.Errorf("%s: the name does not carry the file's hash", files[0])
+	}
+	var published quiz.Bank
+	if err := json.Unmarshal(data, &published); err != nil {
+		t.Fatal(err)
+	}
+	o, src, err := bank.Load("../content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := bank.Compile(src, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if published.Version != want.Version || len(published.Questions) != len(want.Questions) {
+		t.Errorf("published bank version %s with %d questions, the content compiles to %s with %d",
+			published.Version, len(published.Questions), want.Version, len(want.Questions))
 	}
 }

@@ -1,0 +1,166 @@
+package bank
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/issmp-study/issmp/quiz"
+)
+
+func readGood(t *testing.T, yamlText string) *Source {
+	t.Helper()
+	src, err := Read(fstest.MapFS{
+		"3-1.yaml": {Data: []byte(yamlText)},
+		LedgerFile: {Data: []byte(goodLedger(t))},
+	}, "content/bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src
+}
+
+func TestCompileKeepsWrittenOrderAndIndexesKeys(t *testing.T) {
+	o := testOutline(t)
+	b, err := Compile(readGood(t, goodFile(t)), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]quiz.Question{}
+	for _, q := range b.Questions {
+		byID[q.ID] = q
+	}
+	if got := len(b.Questions); got != 8 {
+		t.Fatalf("%d questions compiled, want 8", got)
+	}
+	tests := []struct {
+		id   string
+		key  []int
+		typ  quiz.ItemType
+		text string // the first choice's text, as written
+	}{
+		{"3.1-001", []int{1}, quiz.Single, "Implement the control, because it lowers the annualized loss"},
+		{"3.1-002", []int{0, 2}, quiz.Multi, "Transfer the risk through a contract or insurance"},
+		{"3.1-003", nil, quiz.Order, "Document the risk, its rating and the proposed acceptance"},
+		{"3.1-005", []int{0, 2}, quiz.Hotspot, ""},
+		{"3.1-006", []int{2}, quiz.Hotspot, "Discovery scans"},
+	}
+	for _, tt := range tests {
+		q := byID[tt.id]
+		if q.Type != tt.typ || !reflect.DeepEqual(q.Key, tt.key) {
+			t.Errorf("%s: type %s key %v, want %s %v", tt.id, q.Type, q.Key, tt.typ, tt.key)
+		}
+		if tt.text != "" && q.Choices[0].Text != tt.text {
+			t.Errorf("%s: first choice %q, want %q as written", tt.id, q.Choices[0].Text, tt.text)
+		}
+	}
+	if q := byID["3.1-001"]; q.Choices[0].Why == "" || q.Choices[1].Why != "" {
+		t.Errorf("3.1-001: rationales belong to wrong options only: %+v", q.Choices)
+	}
+	if q := byID["3.1-004"]; len(q.Pairs) != 3 || q.Pairs[1].Match != "Avoid" || len(q.Extra) != 1 || !q.AI {
+		t.Errorf("3.1-004: %+v", q)
+	}
+	if q := byID["3.1-005"]; q.Grid == nil || q.Grid.Rows[1].Why == "" || q.Grid.Rows[0].Why != "" {
+		t.Errorf("3.1-005 grid: %+v", q.Grid)
+	}
+	if len(b.Scenarios) != 1 || !reflect.DeepEqual(b.Scenarios[0].Questions, []string{"3.1-007", "3.1-008"}) {
+		t.Errorf("scenarios: %+v", b.Scenarios)
+	}
+	if byID["3.1-007"].Scenario != "3.1-S01" || byID["3.1-001"].Scenario != "" {
+		t.Error("scenario questions must carry their set's id, and only they")
+	}
+	if len(b.Outline.Domains) != 6 {
+		t.Error("the compiled bank carries the outline")
+	}
+}
+
+func TestCompileVersionIsAContentHash(t *testing.T) {
+	o := testOutline(t)
+	a, err := Compile(readGood(t, goodFile(t)), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Compile(readGood(t, goodFile(t)), o)
+	edited, err := Compile(readGood(t, strings.Replace(goodFile(t), "Who should approve", "Who must approve", 1)), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Version == "" || a.Version != again.Version {
+		t.Errorf("same content, versions %q and %q", a.Version, again.Version)
+	}
+	if a.Version == edited.Version {
+		t.Errorf("an edit did not change the version %q", a.Version)
+	}
+}
+
+func TestCompileRefusesABankWithProblems(t *testing.T) {
+	_, err := Compile(readGood(t, strings.Replace(goodFile(t), "key: B\n    explanation: >-\n      The control", "key: Z\n    explanation: >-\n      The control", 1)), testOutline(t))
+	if !errors.Is(err, ErrProblems) || !strings.Contains(err.Error(), "3-1.yaml") {
+		t.Errorf("got %v, want ErrProblems naming the file", err)
+	}
+}
+
+func TestWriteCompiledWritesTheBankJSON(t *testing.T) {
+	content := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(content, "bank"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for src, dst := range map[string]string{outlinePath: "outline.yaml", "testdata/good/3-1.yaml": "bank/3-1.yaml", "testdata/good/ledger.txt": "bank/ledger.txt"} {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(content, dst), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "bank")
+	b, err := WriteCompiled(content, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(out, BankFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back quiz.Bank
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Version != b.Version || len(back.Questions) != len(b.Questions) {
+		t.Errorf("written bank differs: version %q vs %q", back.Version, b.Version)
+	}
+}
+
+func TestCountAndTargets(t *testing.T) {
+	o := testOutline(t)
+	s := Count(readGood(t, goodFile(t)), o)
+	want := map[string]int{"single": 3, "multi": 1, "order": 1, "match": 1, "hotspot": 2}
+	if !reflect.DeepEqual(s.ByType, want) {
+		t.Errorf("by type %v, want %v", s.ByType, want)
+	}
+	if s.Questions != 8 || s.ByDomain["3"] != 8 || s.ByDomain["1"] != 0 || s.AI != 1 || s.ScenarioSets != 1 || s.TasksCovered != 7 || s.Tasks != 134 {
+		t.Errorf("stats %+v", s)
+	}
+	missed := strings.Join(BankTargets.Check(s, o), "\n")
+	for _, want := range []string{
+		"8 live questions, want at least 400",
+		"tasks have fewer than 2 questions",
+		"domain 1 holds 0.0% of the questions, its exam weight is 21%",
+		"1 scenario sets, want at least 10",
+		"domain 2 has 0 AI-tagged questions",
+	} {
+		if !strings.Contains(missed, want) {
+			t.Errorf("targets: want %q in:\n%s", want, missed)
+		}
+	}
+	retired := strings.Replace(goodFile(t), "    task: \"3.1.9\"\n", "    task: \"3.1.9\"\n    retired: true\n", 1)
+	if s := Count(readGood(t, retired), o); s.Questions != 7 || s.Retired != 1 {
+		t.Errorf("a retired question still counts as live: %+v", s)
+	}
+}

@@ -1,0 +1,107 @@
+// Command bank works on the question bank in content/bank:
+//
+//	go run ./cmd/bank lint [-targets]   check it; print file:line: message for each problem
+//	go run ./cmd/bank stats             print its statistics as one JSON object
+//	go run ./cmd/bank compile -out DIR  write the bank the browser loads (DIR/bank.json)
+//	go run ./cmd/bank ledger            add new ids to the ledger of issued ids
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/issmp-study/issmp/bank"
+)
+
+const usage = `usage: bank [-content DIR] lint [-targets] | stats | compile -out DIR | ledger`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bank", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	content := fs.String("content", "content", "the content folder (outline.yaml and bank/)")
+	if err := fs.Parse(args); err != nil || fs.NArg() == 0 {
+		fmt.Fprintln(stderr, usage)
+		return 2
+	}
+	cmd, rest := fs.Arg(0), fs.Args()[1:]
+	o, src, err := bank.Load(*content)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	switch cmd {
+	case "lint":
+		sub := flag.NewFlagSet("lint", flag.ContinueOnError)
+		sub.SetOutput(stderr)
+		targets := sub.Bool("targets", false, "also check the bank's size and mix against its targets")
+		if err := sub.Parse(rest); err != nil {
+			return 2
+		}
+		ps := bank.Lint(src, o)
+		for _, p := range ps {
+			fmt.Fprintln(stdout, p)
+		}
+		var missed []string
+		if *targets {
+			missed = bank.BankTargets.Check(bank.Count(src, o), o)
+			for _, m := range missed {
+				fmt.Fprintf(stdout, "%s: target: %s\n", filepath.Join(*content, "bank"), m)
+			}
+		}
+		if len(ps)+len(missed) > 0 {
+			fmt.Fprintf(stderr, "bank: %d problems, %d targets missed\n", len(ps), len(missed))
+			return 1
+		}
+		fmt.Fprintf(stderr, "bank: %d questions, %d scenario sets: no problems\n", len(src.Items), len(src.Scenarios))
+		return 0
+	case "stats":
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(bank.Count(src, o)); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	case "compile":
+		sub := flag.NewFlagSet("compile", flag.ContinueOnError)
+		sub.SetOutput(stderr)
+		out := sub.String("out", "build/bank", "folder to write bank.json into")
+		if err := sub.Parse(rest); err != nil {
+			return 2
+		}
+		b, err := bank.WriteCompiled(*content, *out)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "bank: compiled %d questions into %s (version %s)\n", len(b.Questions), filepath.Join(*out, bank.BankFile), b.Version)
+		return 0
+	case "ledger":
+		missing := src.Missing()
+		if len(missing) == 0 {
+			fmt.Fprintln(stderr, "bank: the ledger already holds every id")
+			return 0
+		}
+		file := filepath.Join(*content, "bank", bank.LedgerFile)
+		old, err := os.ReadFile(file)
+		if err != nil && !os.IsNotExist(err) {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		if err := os.WriteFile(file, bank.AppendLedger(old, missing), 0o644); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "bank: added %d ids to %s\n", len(missing), file)
+		return 0
+	}
+	fmt.Fprintln(stderr, usage)
+	return 2
+}
