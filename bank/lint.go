@@ -256,6 +256,9 @@ func (l *linter) ids() {
 
 // ledger checks the bank against the ledger of issued ids: nothing deleted, nothing reused.
 func (l *linter) ledger() {
+	if l.src.partial {
+		return
+	}
 	led := l.src.Ledger
 	present := map[string]bool{}
 	for _, it := range l.src.Items {

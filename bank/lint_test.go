@@ -223,3 +223,21 @@ func TestFileMustMatchItsSubdomain(t *testing.T) {
 		t.Errorf("got:\n%s", all)
 	}
 }
+
+func TestOnlyLintsTheNamedFilesWithoutTheLedger(t *testing.T) {
+	skewed, _ := singles("AAAAAAAABBBBBCCCCCDD", nil)
+	src, err := Read(fstest.MapFS{
+		"3-1.yaml": {Data: []byte(goodFile(t))},
+		"3-3.yaml": {Data: []byte(skewed)},
+	}, "content/bank")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := Lint(src.Only("3-1.yaml"), testOutline(t)); len(ps) != 0 {
+		t.Errorf("3-1.yaml alone, no ledger: want no problems, got %v", ps)
+	}
+	ps := Lint(src.Only("3-3.yaml"), testOutline(t))
+	if len(ps) == 0 || !strings.Contains(ps[0].String(), "the key is A in 8 of 20") {
+		t.Errorf("3-3.yaml alone: want its key imbalance, got %v", ps)
+	}
+}

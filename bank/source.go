@@ -60,6 +60,33 @@ type Source struct {
 	Scenarios []*SetSource
 	Ledger    *Ledger
 	Problems  []Problem
+	// partial is set on a source cut down to some files: the ledger, which covers the whole
+	// bank, is not checked against it.
+	partial bool
+}
+
+// Only returns the part of the source written in the named files (base names such as
+// "3-1.yaml"), so that one writer can lint their own files while others are mid-edit. Bank-wide
+// rules (key balance, near-duplicates) then apply to those files alone; the ledger is not checked.
+func (src *Source) Only(names ...string) *Source {
+	keep := func(file string) bool { return contains(names, path.Base(file)) }
+	out := &Source{Ledger: src.Ledger, partial: true}
+	for _, it := range src.Items {
+		if keep(it.File) {
+			out.Items = append(out.Items, it)
+		}
+	}
+	for _, s := range src.Scenarios {
+		if keep(s.File) {
+			out.Scenarios = append(out.Scenarios, s)
+		}
+	}
+	for _, p := range src.Problems {
+		if keep(p.File) {
+			out.Problems = append(out.Problems, p)
+		}
+	}
+	return out
 }
 
 // bankFile matches the name of a sub-domain's question file, e.g. 3-1.yaml.

@@ -1,6 +1,6 @@
 // Command bank works on the question bank in content/bank:
 //
-//	go run ./cmd/bank lint [-targets]   check it; print file:line: message for each problem
+//	go run ./cmd/bank lint [-targets] [-only 3-1.yaml,...]  check it; print file:line: message for each problem
 //	go run ./cmd/bank stats             print its statistics as one JSON object
 //	go run ./cmd/bank compile -out DIR  write the bank the browser loads (DIR/bank.json)
 //	go run ./cmd/bank ledger            add new ids to the ledger of issued ids
@@ -13,11 +13,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/issmp-study/issmp/bank"
 )
 
-const usage = `usage: bank [-content DIR] lint [-targets] | stats | compile -out DIR | ledger`
+const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | compile -out DIR | ledger`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -42,8 +43,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		sub := flag.NewFlagSet("lint", flag.ContinueOnError)
 		sub.SetOutput(stderr)
 		targets := sub.Bool("targets", false, "also check the bank's size and mix against its targets")
+		only := sub.String("only", "", "lint only these files, comma-separated (e.g. 3-1.yaml,3-3.yaml); the ledger is not checked")
 		if err := sub.Parse(rest); err != nil {
 			return 2
+		}
+		if *only != "" {
+			src = src.Only(strings.Split(*only, ",")...)
 		}
 		ps := bank.Lint(src, o)
 		for _, p := range ps {
