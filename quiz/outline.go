@@ -9,8 +9,8 @@ import (
 	"strings"
 )
 
-// Exam holds the published facts of the exam.
-type Exam struct {
+// ExamFacts holds the published facts of the exam.
+type ExamFacts struct {
 	Name         string   `json:"name" yaml:"name"`
 	FullName     string   `json:"full_name" yaml:"full_name"`
 	Items        int      `json:"items" yaml:"items"`
@@ -24,8 +24,8 @@ type Exam struct {
 
 // Outline is the exam outline: six weighted domains, their sub-domains and task statements.
 type Outline struct {
-	Exam    Exam     `json:"exam" yaml:"exam"`
-	Domains []Domain `json:"domains" yaml:"domains"`
+	Exam    ExamFacts `json:"exam" yaml:"exam"`
+	Domains []Domain  `json:"domains" yaml:"domains"`
 }
 
 // Domain is one weighted domain of the outline.
