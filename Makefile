@@ -7,12 +7,19 @@ PUBLIC := $(CURDIR)/public
 # Hugo is pinned in go.mod (tool directive); the standard edition builds without cgo.
 HUGO := CGO_ENABLED=0 $(GO) tool hugo
 
-.PHONY: build bank serve test test-go lint notes-check bank-lint bank-stats bank-ledger clean
+.PHONY: build bank wasm serve test test-go lint notes-check bank-lint bank-stats bank-ledger clean
 
-## build: build the site into public/ (the compiled bank included)
-build: bank
+## build: build the site into public/ (the compiled bank and the engine included)
+build: bank wasm
 	$(HUGO) --source site --destination $(PUBLIC) --cleanDestinationDir --panicOnWarning --quiet
+	$(GO) run ./cmd/precompress $(PUBLIC)
 	@echo "built $(PUBLIC)"
+
+# The quiz engine compiled to WebAssembly, with Go's matching wasm_exec.js.
+wasm:
+	@mkdir -p build/wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o build/wasm/quiz.wasm ./wasm
+	cp "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" build/wasm/wasm_exec.js
 
 # The compiled question bank, which the site publishes fingerprinted.
 bank:

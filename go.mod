@@ -8,6 +8,8 @@ tool (
 )
 
 require (
+	github.com/andybalholm/brotli v1.2.8
+	github.com/hack-pad/go-indexeddb v0.3.2
 	github.com/open-spaced-repetition/go-fsrs/v4 v4.0.0
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/net v0.57.0
@@ -126,7 +128,6 @@ require (
 	github.com/googleapis/gax-go/v2 v2.21.0 // indirect
 	github.com/gorilla/css v1.0.1 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
-	github.com/hack-pad/go-indexeddb v0.3.2 // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect
 	github.com/hairyhenderson/go-codeowners v0.7.0 // indirect
 	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect

@@ -43,7 +43,7 @@ func TestMain(m *testing.M) {
 func builtSite(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		if buildError = readInputs(".", "../content", "../go.mod", "../go.sum"); buildError != nil {
+		if buildError = readInputs(".", "../content", "../wasm", "../store", "../go.mod", "../go.sum"); buildError != nil {
 			return
 		}
 		publicDir, buildError = os.MkdirTemp("", "issmp-public-")
@@ -79,9 +79,28 @@ func readInputs(roots ...string) error {
 }
 
 // BuildSite builds the site exactly as `make build` does, into dest: it compiles the question bank
-// into build/bank, then runs the pinned Hugo.
+// into build/bank and the engine into build/wasm, then runs the pinned Hugo.
 func BuildSite(dest string) error {
 	if _, err := bank.WriteCompiled("../content", "../build/bank"); err != nil {
+		return err
+	}
+	if err := os.MkdirAll("../build/wasm", 0o755); err != nil {
+		return err
+	}
+	wasm := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", "../build/wasm/quiz.wasm", "../wasm")
+	wasm.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	if out, err := wasm.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the engine: %v\n%s", err, out)
+	}
+	root, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return err
+	}
+	execJS, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(root)), "lib", "wasm", "wasm_exec.js"))
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile("../build/wasm/wasm_exec.js", execJS, 0o644); err != nil {
 		return err
 	}
 	cmd := exec.Command("go", "tool", "hugo", "--source", ".", "--destination", dest,
@@ -167,6 +186,15 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 func hasClass(n *html.Node, class string) bool {
@@ -441,8 +469,16 @@ func TestPagesAreWellFormedForReadersAndSearch(t *testing.T) {
 		if len(find(p.doc, element("main"))) != 1 {
 			t.Errorf("%s: needs one <main>", p.file)
 		}
-		if scripts := find(p.doc, element("script")); len(scripts) != 0 {
-			t.Errorf("%s: study pages must read without JavaScript, found %d scripts", p.file, len(scripts))
+		// Study pages carry no engine: at most the small mastery script, which only adds figures.
+		if !appPage(p) {
+			for _, s := range find(p.doc, element("script")) {
+				if src := attr(s, "src"); !strings.HasPrefix(src, "/js/mastery.") || !hasAttr(s, "defer") {
+					t.Errorf("%s: a study page loads script %q", p.file, src)
+				}
+			}
+			if attr(find(p.doc, element("body"))[0], "data-wasm") != "" {
+				t.Errorf("%s: a study page refers to the engine", p.file)
+			}
 		}
 	}
 }
@@ -476,5 +512,60 @@ func TestTheSitePublishesTheCompiledBank(t *testing.T) {
 	if published.Version != want.Version || len(published.Questions) != len(want.Questions) {
 		t.Errorf("published bank version %s with %d questions, the content compiles to %s with %d",
 			published.Version, len(published.Questions), want.Version, len(want.Questions))
+	}
+}
+
+// appPage reports whether a page is one of the app's (practice, mock exam, progress, settings).
+func appPage(p *page) bool {
+	body := find(p.doc, element("body"))
+	return len(body) == 1 && attr(body[0], "data-page") != ""
+}
+
+func TestAppPagesLoadTheEngineAndShowTheirFrameAtOnce(t *testing.T) {
+	for _, tt := range []struct{ file, page string }{
+		{"practice/index.html", "practice"}, {"mock-exam/index.html", "mock-exam"},
+		{"dashboard/index.html", "dashboard"}, {"settings/index.html", "settings"},
+	} {
+		p := readPage(t, tt.file)
+		body := find(p.doc, element("body"))[0]
+		if attr(body, "data-page") != tt.page {
+			t.Errorf("%s: data-page %q", tt.file, attr(body, "data-page"))
+		}
+		for _, key := range []string{"data-wasm", "data-bank"} {
+			if _, ok := resolve(attr(body, key)); !ok {
+				t.Errorf("%s: %s=%q is not published", tt.file, key, attr(body, key))
+			}
+		}
+		if !strings.Contains(attr(body, "data-wasm"), ".wasm") {
+			t.Errorf("%s: data-wasm %q", tt.file, attr(body, "data-wasm"))
+		}
+		status := p.ids["app-status"]
+		if status == nil || attr(status, "role") != "status" || !strings.Contains(text(status), "Loading") {
+			t.Errorf("%s: no loading status shown while the engine starts", tt.file)
+		}
+		if len(find(p.doc, element("noscript"))) == 0 {
+			t.Errorf("%s: nothing tells a reader without JavaScript what is going on", tt.file)
+		}
+		var srcs []string
+		for _, s := range find(p.doc, element("script")) {
+			srcs = append(srcs, attr(s, "src"))
+			if attr(s, "integrity") == "" {
+				t.Errorf("%s: script %s without integrity", tt.file, attr(s, "src"))
+			}
+		}
+		if len(srcs) != 2 || !strings.Contains(srcs[0], "wasm_exec") || !strings.Contains(srcs[1], "loader") {
+			t.Errorf("%s: scripts %v, want wasm_exec then the loader", tt.file, srcs)
+		}
+	}
+	// Study pages link to practice of their sub-domain, domain and tasks.
+	p := readPage(t, "domain-3/3-1/index.html")
+	found := false
+	for _, a := range find(p.doc, element("a")) {
+		if attr(a, "href") == "/practice/?scope=subdomain:3.1" {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the 3.1 page has no link to practise the sub-domain")
 	}
 }

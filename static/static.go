@@ -102,6 +102,18 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, 
 	}
 	h.Set("Cache-Control", CachePolicy(name))
 	h.Set("X-Content-Type-Options", "nosniff")
+	if compressible[path.Ext(name)] {
+		h.Add("Vary", "Accept-Encoding")
+	}
+	if file, encoding := variant(fsys, r, name); file != "" {
+		if cf, err := fsys.Open(file); err == nil {
+			defer cf.Close()
+			if ci, err := cf.Stat(); err == nil {
+				f, info = cf, ci
+				h.Set("Content-Encoding", encoding)
+			}
+		}
+	}
 	if status != http.StatusOK {
 		// ServeContent always answers 200; an error page needs its own status.
 		w.WriteHeader(status)

@@ -1,11 +1,16 @@
 package static
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/andybalholm/brotli"
 )
 
 var site = fstest.MapFS{
@@ -80,5 +85,81 @@ func TestCheckSiteRefusesAnEmptyFolder(t *testing.T) {
 	}
 	if err := CheckSite(site); err != nil {
 		t.Errorf("a built site was refused: %v", err)
+	}
+}
+
+func TestHandlerServesPrecompressedVariants(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html":                          {Data: []byte("<h1>plain</h1>")},
+		"index.html.br":                       {Data: []byte("BROTLI")},
+		"index.html.gz":                       {Data: []byte("GZIP")},
+		"quiz.0123456789abcdef0123.wasm":      {Data: []byte("wasm")},
+		"quiz.0123456789abcdef0123.wasm.gz":   {Data: []byte("wasm-gz")},
+		"favicon.0123456789abcdef0123.png":    {Data: []byte("png")},
+		"favicon.0123456789abcdef0123.png.br": {Data: []byte("never served")},
+	}
+	tests := []struct {
+		path, accept, body, encoding string
+	}{
+		{"/", "gzip, deflate, br", "BROTLI", "br"},
+		{"/", "gzip", "GZIP", "gzip"},
+		{"/", "br;q=0, gzip;q=0.5", "GZIP", "gzip"},
+		{"/", "", "<h1>plain</h1>", ""},
+		{"/quiz.0123456789abcdef0123.wasm", "br, gzip", "wasm-gz", "gzip"},
+		{"/favicon.0123456789abcdef0123.png", "br", "png", ""},
+	}
+	for _, tt := range tests {
+		req := httptest.NewRequest("GET", tt.path, nil)
+		if tt.accept != "" {
+			req.Header.Set("Accept-Encoding", tt.accept)
+		}
+		rec := httptest.NewRecorder()
+		Handler(fsys).ServeHTTP(rec, req)
+		if rec.Body.String() != tt.body || rec.Header().Get("Content-Encoding") != tt.encoding {
+			t.Errorf("%s with %q: body %q encoding %q, want %q %q", tt.path, tt.accept, rec.Body.String(), rec.Header().Get("Content-Encoding"), tt.body, tt.encoding)
+		}
+		if tt.path == "/quiz.0123456789abcdef0123.wasm" && rec.Header().Get("Content-Type") != "application/wasm" {
+			t.Errorf("compressed wasm served as %q", rec.Header().Get("Content-Type"))
+		}
+		if tt.path == "/" && rec.Header().Get("Vary") != "Accept-Encoding" {
+			t.Errorf("no Vary: Accept-Encoding on a compressible file")
+		}
+	}
+}
+
+func TestPrecompressWritesSmallerCopies(t *testing.T) {
+	dir := t.TempDir()
+	big := []byte(strings.Repeat("<p>ISSMP study notes</p>\n", 200))
+	write := func(name string, data []byte) {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("index.html", big)
+	write("tiny.css", []byte("a{}"))
+	write("photo.png", big)
+	n, err := Precompress(dir)
+	if err != nil || n != 1 {
+		t.Fatalf("Precompress: %d files, %v", n, err)
+	}
+	for _, name := range []string{"index.html.br", "index.html.gz"} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || info.Size() >= int64(len(big)) {
+			t.Errorf("%s: %v (size %v)", name, err, info)
+		}
+	}
+	for _, name := range []string{"tiny.css.br", "photo.png.br"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s should not exist", name)
+		}
+	}
+	// The brotli copy decodes to the original.
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	Handler(os.DirFS(dir)).ServeHTTP(rec, req)
+	plain, err := io.ReadAll(brotli.NewReader(rec.Body))
+	if err != nil || string(plain) != string(big) {
+		t.Errorf("brotli copy does not decode to the page: %v", err)
 	}
 }

@@ -1,0 +1,288 @@
+//go:build js && wasm
+
+// Command wasm is the quiz app in the browser: Go compiled to WebAssembly. It binds the engine
+// (package quiz) to the markup Hugo rendered, keeps progress in IndexedDB, and does nothing the
+// engine could do instead.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/store"
+	"github.com/issmp-study/issmp/store/idbstore"
+	"github.com/issmp-study/issmp/store/memstore"
+	"github.com/issmp-study/issmp/wasm/dom"
+)
+
+// dbName is the IndexedDB database holding progress.
+const dbName = "issmp-progress"
+
+// summaryKey is where the study pages find the progress summary (localStorage).
+const summaryKey = "issmp-summary"
+
+// App is the running app on one page.
+type App struct {
+	cat        *quiz.Catalog
+	store      store.Store
+	persistent bool // false when IndexedDB was unavailable and progress lives in memory
+	device     string
+	ids        *quiz.IDs
+	rng        *rand.Rand
+	unreadable []store.Unreadable
+
+	mu    sync.Mutex // guards log and state, and orders writes
+	log   []quiz.Event
+	state *quiz.State
+
+	listeners []func() // called after the state changes
+}
+
+// now is the adapter's clock; the engine takes time as an argument.
+func now() time.Time { return time.Now() }
+
+// newRand seeds a random source from the browser's crypto.getRandomValues (crypto/rand would
+// pull Go's whole crypto stack into the module for 16 bytes).
+func newRand() *rand.Rand {
+	arr := js.Global().Get("Uint8Array").New(16)
+	js.Global().Get("crypto").Call("getRandomValues", arr)
+	var b [16]byte
+	js.CopyBytesToGo(b[:], arr)
+	var s1, s2 uint64
+	for i := 0; i < 8; i++ {
+		s1 = s1<<8 | uint64(b[i])
+		s2 = s2<<8 | uint64(b[8+i])
+	}
+	return rand.New(rand.NewPCG(s1, s2))
+}
+
+// boot loads the bank and the stored progress. It runs on the main goroutine, which may block.
+func boot(ctx context.Context) (*App, error) {
+	body := dom.Document().Get("body")
+	bankURL := body.Get("dataset").Get("bank").String()
+	resp, err := dom.Await(dom.Window().Call("fetch", bankURL))
+	if err != nil {
+		return nil, fmt.Errorf("the question bank could not be loaded (%v): check your connection and reload", err)
+	}
+	if !resp.Get("ok").Bool() {
+		return nil, fmt.Errorf("the question bank could not be loaded (HTTP %d): reload the page", resp.Get("status").Int())
+	}
+	text, err := dom.Await(resp.Call("text"))
+	if err != nil {
+		return nil, fmt.Errorf("the question bank could not be read (%v): reload the page", err)
+	}
+	var b quiz.Bank
+	if err := json.Unmarshal([]byte(text.String()), &b); err != nil {
+		return nil, fmt.Errorf("the question bank is damaged (%v): reload the page", err)
+	}
+	cat, err := quiz.NewCatalog(&b)
+	if err != nil {
+		return nil, fmt.Errorf("the question bank is inconsistent: %v", err)
+	}
+	a := &App{cat: cat, rng: newRand()}
+	if s, err := idbstore.Open(ctx, dbName); err == nil {
+		a.store, a.persistent = s, true
+	} else {
+		a.store = memstore.New()
+		a.warn("Your browser does not let this site store data (" + err.Error() + "), so progress lasts only while this page is open. Export it from Settings before you leave.")
+	}
+	if err := a.load(ctx); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// load reads the device id and the log from the store and folds the state.
+func (a *App) load(ctx context.Context) error {
+	device, ok, err := a.store.Get(ctx, store.KeyDevice)
+	if err != nil {
+		return fmt.Errorf("your saved progress could not be read: %v", err)
+	}
+	if !ok || !quiz.ValidDeviceID(device) {
+		device = quiz.NewDeviceID(a.rng)
+		if err := a.store.Put(ctx, store.KeyDevice, device); err != nil {
+			return fmt.Errorf("this browser refused to save data: %v", err)
+		}
+	}
+	events, bad, err := a.store.Events(ctx)
+	if err != nil {
+		return fmt.Errorf("your saved progress could not be read: %v", err)
+	}
+	a.unreadable = bad
+	last := ""
+	for _, e := range events {
+		if _, dev, _, _ := quiz.ParseID(e.ID); dev == device && e.ID > last {
+			last = e.ID
+		}
+	}
+	a.ids, err = quiz.NewIDs(device, last)
+	if err != nil {
+		return err
+	}
+	a.device = device
+	a.log = events
+	a.state = quiz.Fold(events)
+	if len(bad) > 0 {
+		a.warn(fmt.Sprintf("%d saved records could not be read and were left untouched; everything else loaded. Export your progress from Settings to keep a copy.", len(bad)))
+	}
+	a.writeSummary()
+	return nil
+}
+
+// NextID returns a new event id.
+func (a *App) NextID() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.ids.Next(now())
+}
+
+// Record writes new events of this device to storage, and only then applies them: when Record
+// returns nil, the answer survives a closed tab. Call it from a goroutine, never from an event
+// listener directly.
+func (a *App) Record(events ...quiz.Event) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := a.store.Append(ctx, events); err != nil {
+		return fmt.Errorf("your answer could not be saved (%v): try again; if it keeps failing, export your progress from Settings", err)
+	}
+	sorted := quiz.SortLog(events)
+	inOrder := len(a.log) == 0 || sorted[0].ID > a.log[len(a.log)-1].ID
+	a.log = quiz.Merge(a.log, sorted)
+	if inOrder {
+		for _, e := range sorted {
+			a.state.Apply(e)
+		}
+	} else {
+		a.state = quiz.Fold(a.log)
+	}
+	a.changedLocked()
+	return nil
+}
+
+// Merge adds events from elsewhere (an import, another device) and refolds. It returns how many
+// were new.
+func (a *App) Merge(events []quiz.Event) (int, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	known := make(map[string]bool, len(a.log))
+	for _, e := range a.log {
+		known[e.ID] = true
+	}
+	var fresh []quiz.Event
+	for _, e := range events {
+		if !known[e.ID] {
+			fresh = append(fresh, e)
+		}
+	}
+	if len(fresh) == 0 {
+		return 0, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := a.store.Append(ctx, fresh); err != nil {
+		return 0, fmt.Errorf("the events could not be saved (%v); nothing you had is lost", err)
+	}
+	a.log = quiz.Merge(a.log, quiz.SortLog(fresh))
+	a.state = quiz.Fold(a.log)
+	a.changedLocked()
+	return len(fresh), nil
+}
+
+// State returns the current state; callers must not modify it.
+func (a *App) State() *quiz.State {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.state
+}
+
+// Log returns a copy of the log.
+func (a *App) Log() []quiz.Event {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]quiz.Event(nil), a.log...)
+}
+
+// OnChange registers a function to run after every change of state.
+func (a *App) OnChange(fn func()) { a.listeners = append(a.listeners, fn) }
+
+func (a *App) changedLocked() {
+	a.writeSummary()
+	for _, fn := range a.listeners {
+		go fn()
+	}
+}
+
+// writeSummary stores the digest the study pages read.
+func (a *App) writeSummary() {
+	data, err := json.Marshal(quiz.Summarize(a.cat, a.state, now()))
+	if err != nil {
+		return
+	}
+	defer func() { _ = recover() }() // storage may be disabled: the summary is a nicety
+	dom.Window().Get("localStorage").Call("setItem", summaryKey, string(data))
+}
+
+// ready hides the loading status and marks the page as ready (tests wait for it).
+func (a *App) ready() {
+	dom.ByID("app-status").Hide()
+	dom.Document().Get("body").Get("dataset").Set("ready", "1")
+}
+
+// warn shows a message that stays until dismissed by the next one.
+func (a *App) warn(msg string) { showMessage(msg, "warning") }
+
+// fail shows an error.
+func (a *App) fail(err error) { showMessage(sentence(err.Error()), "error") }
+
+func showMessage(msg, kind string) {
+	el := dom.ByID("app-message")
+	if !el.Ok() {
+		return
+	}
+	el.Text(msg).Attr("data-kind", kind).Show()
+}
+
+func clearMessage() { dom.ByID("app-message").Hide() }
+
+// sentence makes an error message read as a sentence.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return s
+	}
+	s = strings.ToUpper(s[:1]) + s[1:]
+	if !strings.HasSuffix(s, ".") {
+		s += "."
+	}
+	return s
+}
+
+// fatal replaces the loading status with an error the user can act on.
+func fatal(err error) {
+	st := dom.ByID("app-status")
+	if st.Ok() {
+		st.Q("[data-role=message]").Text(sentence(err.Error()))
+		st.Class("error", true).Attr("role", "alert")
+	}
+}
+
+// param reads a query-string parameter of the page's URL.
+func param(name string) string {
+	v := js.Global().Get("URLSearchParams").New(dom.Window().Get("location").Get("search")).Call("get", name)
+	if v.IsNull() {
+		return ""
+	}
+	return v.String()
+}
+
+var errStopped = errors.New("stopped")

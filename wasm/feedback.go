@@ -1,0 +1,152 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/wasm/dom"
+)
+
+// renderFeedback explains a scored answer: right or wrong, what the answer is and why, why each
+// wrong option is wrong, and where the task is taught.
+func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r quiz.Response, res quiz.Result) dom.El {
+	fb := dom.Clone("tpl-feedback")
+	verdict := fb.Q("[data-role=verdict]")
+	switch {
+	case res.Correct:
+		verdict.Text("✓ Correct").Class("right", true)
+	case !res.Answered:
+		verdict.Text("Not answered").Class("wrong", true)
+	default:
+		verdict.Text("✗ Not correct").Class("wrong", true)
+	}
+	detail := fb.Q("[data-role=detail]")
+	chosen := map[int]bool{}
+	for _, i := range r {
+		chosen[i] = true
+	}
+	switch {
+	case q.Type == quiz.Single || q.Type == quiz.Multi || (q.Type == quiz.Hotspot && q.Grid == nil):
+		order := layout.Choices
+		if order == nil {
+			order = make([]int, len(q.Choices))
+			for i := range order {
+				order[i] = i
+			}
+		}
+		list := dom.New("ul", "class", "options-review")
+		for pos, idx := range order {
+			isKey := contains(q.Key, idx)
+			li := dom.New("li").Class("key", isKey).Class("chosen", chosen[idx])
+			mark := "  "
+			switch {
+			case isKey && chosen[idx]:
+				mark = "✓ "
+			case isKey:
+				mark = "✓ "
+			case chosen[idx]:
+				mark = "✗ "
+			}
+			head := dom.New("p", "class", "option-line").Text(fmt.Sprintf("%s%c. %s", mark, letters[pos], q.Choices[idx].Text))
+			li.Append(head)
+			var notes []string
+			if isKey {
+				notes = append(notes, "The answer.")
+			}
+			if chosen[idx] {
+				notes = append(notes, "Your choice.")
+			}
+			if len(notes) > 0 {
+				li.Append(dom.New("p", "class", "option-tag").Text(joinSpace(notes)))
+			}
+			if !isKey && q.Choices[idx].Why != "" {
+				li.Append(dom.New("p", "class", "why").Text("Why not: " + q.Choices[idx].Why))
+			}
+			list.Append(li)
+		}
+		detail.Append(list)
+	case q.Type == quiz.Order:
+		detail.Append(dom.New("p").Text("The right order:"))
+		ol := dom.New("ol", "class", "order-review")
+		for pos, c := range q.Choices {
+			li := dom.New("li")
+			line := c.Text
+			if len(r) == len(q.Choices) && r[pos] != pos {
+				line += fmt.Sprintf(" (you placed “%s” here)", short(q.Choices[r[pos]].Text))
+				li.Class("chosen", true)
+			}
+			li.Append(dom.New("p", "class", "option-line").Text(line), dom.New("p", "class", "why").Text(c.Why))
+			ol.Append(li)
+		}
+		detail.Append(ol)
+	case q.Type == quiz.Match:
+		options := quiz.MatchOptions(q)
+		list := dom.New("ul", "class", "options-review")
+		for i, p := range q.Pairs {
+			li := dom.New("li")
+			line := fmt.Sprintf("%s → %s", p.Item, p.Match)
+			ok := len(r) == len(q.Pairs) && r[i] == i
+			if !ok {
+				yours := "nothing"
+				if len(r) == len(q.Pairs) && r[i] >= 0 {
+					yours = "“" + options[r[i]] + "”"
+				}
+				line = "✗ " + line + " (you chose " + yours + ")"
+			} else {
+				line = "✓ " + line
+			}
+			li.Class("chosen", !ok)
+			li.Append(dom.New("p", "class", "option-line").Text(line), dom.New("p", "class", "why").Text(p.Why))
+			list.Append(li)
+		}
+		for _, e := range q.Extra {
+			list.Append(dom.New("li").Append(dom.New("p", "class", "option-line").Text("“"+e.Text+"” matches nothing."), dom.New("p", "class", "why").Text(e.Why)))
+		}
+		detail.Append(list)
+	case q.Type == quiz.Hotspot:
+		g := q.Grid
+		kr, kc := q.Key[0], q.Key[1]
+		detail.Append(dom.New("p", "class", "option-line").Text(fmt.Sprintf("The answer: %s %s, %s %s.", g.RowsLabel, g.Rows[kr].Text, g.ColsLabel, g.Cols[kc].Text)))
+		if len(r) == 2 {
+			if r[0] != kr {
+				detail.Append(dom.New("p", "class", "why").Text(fmt.Sprintf("You chose %s %s: %s", g.RowsLabel, g.Rows[r[0]].Text, g.Rows[r[0]].Why)))
+			}
+			if r[1] != kc {
+				detail.Append(dom.New("p", "class", "why").Text(fmt.Sprintf("You chose %s %s: %s", g.ColsLabel, g.Cols[r[1]].Text, g.Cols[r[1]].Why)))
+			}
+		}
+	}
+	fb.Q("[data-role=explanation]").Text(q.Explanation)
+	if len(q.References) > 0 {
+		fb.Q("[data-role=refs-block]").Show()
+		refs := fb.Q("[data-role=refs]")
+		for _, ref := range q.References {
+			refs.Append(dom.New("li").Text(ref))
+		}
+	}
+	p := cat.Places[q.ID]
+	fb.Q("[data-role=study]").Attr("href", studyURL(p)).Text(fmt.Sprintf("Study task %s: %s", p.Task.ID, p.Task.Text))
+	return fb
+}
+
+func contains(list []int, n int) bool {
+	for _, x := range list {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
+
+func joinSpace(parts []string) string {
+	out := ""
+	for i, p := range parts {
+		if i > 0 {
+			out += " "
+		}
+		out += p
+	}
+	return out
+}

@@ -1,0 +1,37 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/issmp-study/issmp/wasm/dom"
+)
+
+func main() {
+	a, err := boot(context.Background())
+	if err != nil {
+		fatal(err)
+		select {}
+	}
+	page := dom.Document().Get("body").Get("dataset").Get("page").String()
+	switch page {
+	case "practice":
+		err = startPractice(a)
+	case "mock-exam":
+		err = startExam(a)
+	case "dashboard":
+		err = startDashboard(a)
+	case "settings":
+		err = startSettings(a)
+	default:
+		err = fmt.Errorf("this page (%q) has no app", page)
+	}
+	if err != nil {
+		fatal(err)
+	} else {
+		a.ready()
+	}
+	select {} // keep the engine alive for the page's event listeners
+}

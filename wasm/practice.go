@@ -1,0 +1,247 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"syscall/js"
+	"time"
+
+	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/wasm/dom"
+)
+
+// practice is a running practice session.
+type practice struct {
+	a       *App
+	scope   quiz.Scope
+	plan    []string
+	session string
+	i       int
+	right   int
+	missed  []string
+	view    *itemView
+	shown   time.Time
+	checked bool
+	busy    bool
+
+	root, question, feedback, check, next, counter, score dom.El
+}
+
+// scopeFromURL reads the practice scope the page was opened with: ?scope=subdomain:3.1 (links on
+// the study pages) or the setup form's ?mode=...&topic=....
+func scopeFromURL() (quiz.Scope, bool, error) {
+	if s := param("scope"); s != "" {
+		sc, err := quiz.ParseScope(s)
+		return sc, true, err
+	}
+	switch mode := param("mode"); mode {
+	case "":
+		return quiz.Scope{}, false, nil
+	case "topic":
+		topic := param("topic")
+		if topic == "" {
+			topic = "all"
+		}
+		sc, err := quiz.ParseScope(topic)
+		return sc, true, err
+	default:
+		sc, err := quiz.ParseScope(mode)
+		return sc, true, err
+	}
+}
+
+func startPractice(a *App) error {
+	setup := dom.ByID("practice-setup")
+	form := dom.ByID("practice-form")
+	s := a.State()
+	due := len(quiz.DueQueue(a.cat, s, now()))
+	setup.Q("[data-role=due-count]").Text(fmt.Sprintf("%d questions are due today from your spaced-repetition schedule.", due))
+	if due == 0 {
+		setup.Q("[data-role=due-count]").Text("Nothing is due right now: questions you answer come back here when they are due.")
+	}
+	setup.Q("[data-role=start]").Disabled(false)
+	// Reflect the URL in the form, so "Practise again" starts where the candidate was.
+	if m := param("mode"); m != "" {
+		if r := form.Q(`input[name=mode][value="` + m + `"]`); r.Ok() {
+			r.Set("checked", true)
+		}
+	}
+	if t := param("topic"); t != "" {
+		form.Q("#topic").Set("value", t)
+	}
+	if n := param("size"); n != "" {
+		form.Q("#size").Set("value", n)
+	}
+	sc, ok, err := scopeFromURL()
+	if err != nil {
+		a.fail(fmt.Errorf("%v: choose what to practise below", err))
+		return nil
+	}
+	if !ok {
+		return nil
+	}
+	size, err := strconv.Atoi(param("size"))
+	if err != nil || size <= 0 || size > 200 {
+		size = 20
+	}
+	plan, err := quiz.PlanPractice(a.cat, s, sc, size, now(), a.rng)
+	if errors.Is(err, quiz.ErrEmptyScope) {
+		msg := "There are no questions in that topic yet: choose another."
+		switch sc.Kind {
+		case quiz.ScopeDue:
+			msg = "Nothing is due for review right now. Come back tomorrow, or practise by topic."
+		case quiz.ScopeNew:
+			msg = "You have answered every question at least once. Try “Weakest first” or “Due for review”."
+		case quiz.ScopeWeakest:
+			msg = "Answer some questions first: then this brings back the ones you are most likely to miss."
+		}
+		a.warn(msg)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p := &practice{a: a, scope: sc, plan: plan, session: quiz.NewDeviceID(a.rng)}
+	p.root = dom.ByID("practice-session")
+	p.question = p.root.Q("[data-role=question]")
+	p.feedback = p.root.Q("[data-role=feedback]")
+	p.check = p.root.Q("[data-role=check]")
+	p.next = p.root.Q("[data-role=next]")
+	p.counter = p.root.Q("[data-role=counter]")
+	p.score = p.root.Q("[data-role=score]")
+	setup.Hide()
+	p.root.Show()
+	p.check.On("click", func(js.Value) { p.onCheck() })
+	p.next.On("click", func(js.Value) { p.onNext() })
+	dom.Document().On("keydown", p.onKey)
+	p.show()
+	return nil
+}
+
+func (p *practice) show() {
+	if p.view != nil {
+		p.view.Close()
+	}
+	q := p.a.cat.Questions[p.plan[p.i]]
+	p.checked = false
+	p.question.Clear()
+	p.feedback.Clear()
+	p.view = newItemView(p.a.cat, q, quiz.Shuffle(q, p.a.rng), nil, clearMessage, p.announce)
+	p.question.Append(p.view.el)
+	p.counter.Text(fmt.Sprintf("Question %d of %d", p.i+1, len(p.plan)))
+	if p.i > 0 {
+		p.score.Text(fmt.Sprintf("%d right so far", p.right))
+	}
+	p.check.Show().Disabled(false)
+	p.next.Hide()
+	p.shown = now()
+	p.view.el.Q("[data-role=stem]").Attr("tabindex", "-1").Focus()
+}
+
+func (p *practice) announce(msg string) { p.counter.Text(msg) }
+
+func (p *practice) onCheck() {
+	if p.checked || p.busy {
+		return
+	}
+	r := p.view.Response()
+	if len(r) == 0 {
+		p.a.warn("Choose an answer first, then check it.")
+		p.view.Focus()
+		return
+	}
+	q := p.view.q
+	e, res, err := quiz.AnswerPractice(p.a.cat, p.a.NextID(), q.ID, r, p.session, now().Sub(p.shown).Milliseconds())
+	if err != nil {
+		p.a.fail(err)
+		return
+	}
+	p.busy = true
+	p.check.Disabled(true)
+	go func() {
+		defer func() { p.busy = false }()
+		if err := p.a.Record(e); err != nil {
+			p.a.fail(err)
+			p.check.Disabled(false)
+			return
+		}
+		clearMessage()
+		p.checked = true
+		if res.Correct {
+			p.right++
+		} else {
+			p.missed = append(p.missed, q.ID)
+		}
+		p.view.Lock()
+		fb := renderFeedback(p.a.cat, q, p.view.layout, r, res)
+		p.feedback.Clear().Append(fb)
+		p.check.Hide()
+		p.next.Show()
+		if p.i == len(p.plan)-1 {
+			p.next.Text("See your results")
+		}
+		p.score.Text(fmt.Sprintf("%d right of %d", p.right, p.i+1))
+		fb.Focus()
+	}()
+}
+
+func (p *practice) onNext() {
+	if !p.checked || p.busy {
+		return
+	}
+	p.i++
+	if p.i < len(p.plan) {
+		p.show()
+		return
+	}
+	p.done()
+}
+
+func (p *practice) done() {
+	p.view.Close()
+	p.root.Hide()
+	done := dom.ByID("practice-done").Show()
+	done.Q("[data-role=summary]").Text(fmt.Sprintf("You answered %d of %d right (%d%%).", p.right, len(p.plan), 100*p.right/len(p.plan)))
+	missed := done.Q("[data-role=missed]").Clear()
+	if len(p.missed) > 0 {
+		missed.Append(dom.New("h3").Text("To review"))
+		ul := dom.New("ul", "class", "missed")
+		for _, id := range p.missed {
+			pl := p.a.cat.Places[id]
+			ul.Append(dom.New("li").Append(dom.New("a", "href", studyURL(pl)).Text(fmt.Sprintf("Task %s: %s", pl.Task.ID, pl.Task.Text))))
+		}
+		missed.Append(ul)
+	}
+	done.Q("[data-role=again]").Attr("href", "/practice/?scope="+p.scope.String()+"&size="+strconv.Itoa(len(p.plan)))
+	done.Focus()
+}
+
+// onKey: Enter checks and moves on; 1-9 and A-J choose options.
+func (p *practice) onKey(ev js.Value) {
+	if ev.Get("ctrlKey").Bool() || ev.Get("metaKey").Bool() || ev.Get("altKey").Bool() {
+		return
+	}
+	tag := ev.Get("target").Get("tagName").String()
+	key := ev.Get("key").String()
+	if key == "Enter" {
+		if tag == "BUTTON" || tag == "A" || tag == "SELECT" || tag == "TEXTAREA" || tag == "SUMMARY" {
+			return // the control does its own thing
+		}
+		ev.Call("preventDefault")
+		if p.checked {
+			p.onNext()
+		} else {
+			p.onCheck()
+		}
+		return
+	}
+	if tag == "SELECT" || tag == "TEXTAREA" || (tag == "INPUT" && ev.Get("target").Get("type").String() == "text") {
+		return
+	}
+	if p.view != nil && p.view.Shortcut(key) {
+		ev.Call("preventDefault")
+	}
+}

@@ -1,0 +1,179 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"syscall/js"
+
+	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/wasm/dom"
+)
+
+func startSettings(a *App) error {
+	root := dom.ByID("settings").Show()
+	drawStorage(a, root)
+	root.Q("[data-role=persist]").On("click", func(js.Value) { go askPersist(a, root) })
+	root.Q("[data-role=export]").On("click", func(js.Value) { exportProgress(a) })
+	importBtn := root.Q("[data-role=import]")
+	importBtn.On("click", func(js.Value) { go importProgress(a, root, importBtn) })
+	resetStatus := root.Q("[data-role=reset-status]")
+	dlg := dom.ByID("reset-dialog")
+	confirm := dom.ByID("reset-confirm")
+	root.Q("[data-role=reset]").On("click", func(js.Value) {
+		confirm.Set("value", "")
+		dlg.Call("showModal")
+	})
+	dlg.On("close", func(js.Value) {
+		if dlg.Get("returnValue").String() != "reset" {
+			return
+		}
+		if strings.TrimSpace(strings.ToLower(confirm.Val())) != "reset" {
+			resetStatus.Text("Nothing was reset: type the word reset to confirm.")
+			return
+		}
+		go func() {
+			if err := a.Record(quiz.NewReset(a.NextID())); err != nil {
+				resetStatus.Text(sentence(err.Error()))
+				return
+			}
+			resetStatus.Text("Your progress was reset. Your settings and this device's id were kept.")
+			drawDevice(a, root)
+		}()
+	})
+	drawDevice(a, root)
+	return nil
+}
+
+func drawDevice(a *App, root dom.El) {
+	s := a.State()
+	box := root.Q("[data-role=device]").Clear()
+	where := "IndexedDB in this browser"
+	if !a.persistent {
+		where = "memory only (this browser does not allow storage): export before you leave"
+	}
+	facts := [][2]string{
+		{"Stored in", where},
+		{"Device id", a.device},
+		{"Events recorded", fmt.Sprint(s.Events)},
+		{"Answers since the last reset", fmt.Sprint(len(s.Reviews))},
+		{"Question bank version", a.cat.Bank.Version},
+	}
+	if n := len(a.unreadable); n > 0 {
+		facts = append(facts, [2]string{"Unreadable records", fmt.Sprintf("%d, kept untouched", n)})
+	}
+	for _, f := range facts {
+		box.Append(dom.New("div").Append(dom.New("dt").Text(f[0]), dom.New("dd").Text(f[1])))
+	}
+}
+
+// drawStorage says whether the browser promised to keep the data, and what protects it if not.
+func drawStorage(a *App, root dom.El) {
+	el := root.Q("[data-role=storage]")
+	storage := dom.Window().Get("navigator").Get("storage")
+	if !a.persistent {
+		el.Text("This browser does not let the site store data, so your progress lives only in this page. Export it before you close the page.")
+		root.Q("[data-role=persist]").Hide()
+		return
+	}
+	if !storage.Truthy() || !storage.Get("persisted").Truthy() {
+		el.Text("Your progress is stored in this browser. This browser cannot promise to keep it: export it now and then, or turn on sync.")
+		root.Q("[data-role=persist]").Hide()
+		return
+	}
+	go func() {
+		v, err := dom.Await(storage.Call("persisted"))
+		if err == nil && v.Bool() {
+			el.Text("Your progress is stored in this browser, which has promised to keep it: it will not be cleared to free space.")
+			root.Q("[data-role=persist]").Hide()
+			return
+		}
+		el.Text("Your progress is stored in this browser, which may clear it when space runs low (Safari also clears site data after 7 days without a visit, unless the site is on your home screen). Ask the browser to keep it, install the site to your home screen, turn on sync, or export it now and then.")
+	}()
+}
+
+func askPersist(a *App, root dom.El) {
+	status := root.Q("[data-role=persist-status]")
+	storage := dom.Window().Get("navigator").Get("storage")
+	if !storage.Truthy() || !storage.Get("persist").Truthy() {
+		status.Text("This browser cannot promise to keep site data. Export your progress now and then, or turn on sync.")
+		return
+	}
+	v, err := dom.Await(storage.Call("persist"))
+	switch {
+	case err != nil:
+		status.Text("The browser did not answer (" + err.Error() + "). Export your progress to be safe.")
+	case v.Bool():
+		status.Text("Done: the browser will keep your progress.")
+		drawStorage(a, root)
+	default:
+		status.Text("The browser declined. Browsers grant this to sites you visit often or install; meanwhile export your progress now and then, or turn on sync.")
+	}
+}
+
+// exportProgress downloads the whole log as a file.
+func exportProgress(a *App) {
+	t := now()
+	data, err := quiz.MarshalExport(a.Log(), a.device, t)
+	if err != nil {
+		a.fail(err)
+		return
+	}
+	arr := js.Global().Get("Uint8Array").New(len(data))
+	js.CopyBytesToJS(arr, data)
+	blob := js.Global().Get("Blob").New([]any{arr}, map[string]any{"type": "application/json"})
+	url := js.Global().Get("URL").Call("createObjectURL", blob)
+	link := dom.New("a", "href", url.String(), "download", "issmp-progress-"+t.Format("2006-01-02")+".json")
+	dom.Document().Get("body").Call("appendChild", link.Value)
+	link.Call("click")
+	link.Call("remove")
+	js.Global().Call("setTimeout", js.FuncOf(func(js.Value, []js.Value) any {
+		js.Global().Get("URL").Call("revokeObjectURL", url)
+		return nil
+	}), 10000)
+}
+
+// importProgress merges a progress file into what is here. A wrong or damaged file changes nothing.
+func importProgress(a *App, root dom.El, btn dom.El) {
+	status := root.Q("[data-role=import-status]")
+	files := dom.ByID("import-file").Get("files")
+	if files.Length() == 0 {
+		status.Text("Choose a progress file first.")
+		return
+	}
+	file := files.Index(0)
+	if size := file.Get("size").Int(); size > quiz.MaxExportSize {
+		status.Text(fmt.Sprintf("That file is too large (%d MB) to be a progress file; nothing was imported.", size>>20))
+		return
+	}
+	btn.Disabled(true)
+	defer btn.Disabled(false)
+	status.Text("Reading the file…")
+	text, err := dom.Await(file.Call("text"))
+	if err != nil {
+		status.Text("The file could not be read (" + err.Error() + "); nothing was imported.")
+		return
+	}
+	events, skipped, err := quiz.ParseExport([]byte(text.String()))
+	if err != nil {
+		msg := "That file is not a progress file exported from ISSMP Study; nothing was imported and your progress is unchanged."
+		if errors.Is(err, quiz.ErrNewerVersion) {
+			msg = "That file comes from a newer version of the app: reload this page to update, then import again. Nothing was imported."
+		}
+		status.Text(msg)
+		return
+	}
+	added, err := a.Merge(events)
+	if err != nil {
+		status.Text(sentence(err.Error()))
+		return
+	}
+	msg := fmt.Sprintf("Imported %d new events (%d were already here).", added, len(events)-added)
+	if skipped > 0 {
+		msg += fmt.Sprintf(" %d damaged events in the file were skipped.", skipped)
+	}
+	status.Text(msg)
+	drawDevice(a, root)
+}
