@@ -21,6 +21,7 @@ const (
 	ScopeDue       ScopeKind = "due"       // spaced-repetition cards due for review
 	ScopeWeakest   ScopeKind = "weakest"   // the questions most likely to be missed now
 	ScopeNew       ScopeKind = "new"       // questions never answered
+	ScopeQuestions ScopeKind = "questions" // ID "3.1-001,3.1-007": these questions, in this order
 )
 
 // Scope selects the questions of a practice session.
@@ -30,7 +31,7 @@ type Scope struct {
 }
 
 // ParseScope reads a scope from its text form: "due", "weakest", "new", "all", or "domain:3",
-// "subdomain:3.1", "task:3.1.9".
+// "subdomain:3.1", "task:3.1.9", "questions:3.1-001,3.1-007".
 func ParseScope(s string) (Scope, error) {
 	kind, id, _ := strings.Cut(s, ":")
 	sc := Scope{Kind: ScopeKind(kind), ID: id}
@@ -39,7 +40,7 @@ func ParseScope(s string) (Scope, error) {
 		if id != "" {
 			return Scope{}, fmt.Errorf("practice scope %q takes no id", kind)
 		}
-	case ScopeDomain, ScopeSubDomain, ScopeTask:
+	case ScopeDomain, ScopeSubDomain, ScopeTask, ScopeQuestions:
 		if id == "" {
 			return Scope{}, fmt.Errorf("practice scope %q needs an id, such as %s:3", kind, kind)
 		}
@@ -79,6 +80,24 @@ func PlanPractice(c *Catalog, s *State, sc Scope, size int, now time.Time, rng *
 			return p.Task.ID == sc.ID
 		}
 		return true
+	}
+	if sc.Kind == ScopeQuestions {
+		// Chosen questions (for instance those missed in a session), once each, in order.
+		var plan []string
+		seen := map[string]bool{}
+		for _, id := range strings.Split(sc.ID, ",") {
+			if q := c.Questions[id]; q != nil && !q.Retired && !seen[id] {
+				seen[id] = true
+				plan = append(plan, id)
+			}
+		}
+		if len(plan) == 0 {
+			return nil, fmt.Errorf("%w: none of those questions is in the bank", ErrEmptyScope)
+		}
+		if len(plan) > size {
+			plan = plan[:size]
+		}
+		return plan, nil
 	}
 	var pool []string
 	for _, id := range c.Live {

@@ -12,13 +12,13 @@ import (
 )
 
 func TestParseScope(t *testing.T) {
-	for _, s := range []string{"all", "due", "weakest", "new", "domain:3", "subdomain:3.1", "task:3.1.9"} {
+	for _, s := range []string{"all", "due", "weakest", "new", "domain:3", "subdomain:3.1", "task:3.1.9", "questions:3.1-001,3.1-002"} {
 		sc, err := quiz.ParseScope(s)
 		if err != nil || sc.String() != s {
 			t.Errorf("ParseScope(%q) = %v, %v", s, sc, err)
 		}
 	}
-	for _, s := range []string{"", "domain", "due:3", "everything"} {
+	for _, s := range []string{"", "domain", "due:3", "everything", "questions"} {
 		if _, err := quiz.ParseScope(s); err == nil {
 			t.Errorf("ParseScope(%q) accepted", s)
 		}
@@ -144,5 +144,17 @@ func TestPracticeNeedsAPositiveSize(t *testing.T) {
 	c := catalog(t, synthBank(t, 50, 0, 1))
 	if _, err := quiz.PlanPractice(c, quiz.NewState(), quiz.Scope{Kind: quiz.ScopeAll}, 0, t0, rand.New(rand.NewPCG(1, 1))); err == nil || !strings.Contains(err.Error(), "at least one") {
 		t.Errorf("size 0: %v", err)
+	}
+}
+
+func TestQuestionsScopeKeepsTheGivenOrder(t *testing.T) {
+	c := catalog(t, synthBank(t, 50, 0, 14))
+	ids := c.Live[10] + "," + c.Live[3] + ",nope," + c.Live[10] + "," + c.Live[7]
+	plan, err := quiz.PlanPractice(c, quiz.NewState(), quiz.Scope{Kind: quiz.ScopeQuestions, ID: ids}, 10, t0, rand.New(rand.NewPCG(1, 1)))
+	if err != nil || !reflect.DeepEqual(plan, []string{c.Live[10], c.Live[3], c.Live[7]}) {
+		t.Errorf("plan %v, %v", plan, err)
+	}
+	if _, err := quiz.PlanPractice(c, quiz.NewState(), quiz.Scope{Kind: quiz.ScopeQuestions, ID: "x,y"}, 10, t0, rand.New(rand.NewPCG(1, 1))); !errors.Is(err, quiz.ErrEmptyScope) {
+		t.Errorf("unknown questions: %v", err)
 	}
 }

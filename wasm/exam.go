@@ -3,8 +3,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall/js"
 	"time"
@@ -59,7 +61,9 @@ func startExam(a *App) error {
 			return nil
 		}
 		begin.Hide()
-		resume.Show().On("click", func(js.Value) { start.Hide(); u.open(a.State().CurrentExam()) })
+		resume.Show().On("click", func(js.Value) {
+			go func() { start.Hide(); u.open(a.State().CurrentExam()) }() // open reads storage: not on the JS thread
+		})
 		return nil
 	}
 	begin.Disabled(false).On("click", func(js.Value) {
@@ -133,10 +137,14 @@ func (u *examUI) open(x *quiz.MockExam) {
 	review.Q("[data-role=submit]").On("click", func(js.Value) { u.confirmSubmit() })
 	u.keys = dom.Document().On("keydown", u.onKey)
 	u.buildNav()
-	un, _ := x.ReviewList()
+	// Resume at the item the candidate was on; a new exam starts at item 1.
 	first := 0
-	if len(un) > 0 {
-		first = un[0]
+	if v, ok, err := u.a.store.Get(context.Background(), examPositionKey); err == nil && ok {
+		if id, pos, found := strings.Cut(v, " "); found && id == x.ID {
+			if n, err := strconv.Atoi(pos); err == nil && n >= 0 && n < len(x.Items) {
+				first = n
+			}
+		}
 	}
 	u.ticker = js.FuncOf(func(js.Value, []js.Value) any { u.tick(); return nil })
 	u.tickID = dom.Window().Call("setInterval", u.ticker, 1000)
@@ -204,7 +212,12 @@ func (u *examUI) show(i int) {
 	u.run.Q("[data-role=next]").Disabled(i == len(u.x.Items)-1)
 	u.drawNav()
 	u.counter.Attr("tabindex", "-1").Focus()
+	go func() { _ = u.a.store.Put(context.Background(), examPositionKey, u.x.ID+" "+strconv.Itoa(i)) }()
 }
+
+// examPositionKey names the stored value that remembers the item on screen, so that a reload
+// resumes on it.
+const examPositionKey = "exam-position"
 
 // save writes the item's current answer (or its clearing).
 func (u *examUI) save(i int) {

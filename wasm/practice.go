@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"syscall/js"
 	"time"
 
@@ -216,6 +217,10 @@ func (p *practice) done() {
 		missed.Append(ul)
 	}
 	done.Q("[data-role=again]").Attr("href", "/practice/?scope="+p.scope.String()+"&size="+strconv.Itoa(len(p.plan)))
+	if len(p.missed) > 0 {
+		retry := dom.New("a", "class", "button", "href", "/practice/?scope=questions:"+strings.Join(p.missed, ",")+"&size="+strconv.Itoa(len(p.missed))).Text("Try the missed ones again")
+		done.Q("[data-role=again]").Call("after", retry.Value)
+	}
 	done.Focus()
 }
 

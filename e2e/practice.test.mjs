@@ -1,0 +1,75 @@
+// A practice session in a real browser, answered with the keyboard, checked against the bank.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchProfile } from './browser.mjs';
+import { startServer, publishedBank, appReady } from './server.mjs';
+import { byStem, answerByKeyboard, tabTo } from './answer.mjs';
+
+let server, bank;
+before(async () => { server = await startServer(); bank = publishedBank(); });
+after(async () => { await server?.stop(); });
+
+test('a practice session shows feedback on every answer and saves each one', async () => {
+  const b = await launchProfile();
+  try {
+    const page = await b.context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(server.url + 'practice/?scope=all&size=4');
+    await appReady(page);
+    assert.equal(await page.isVisible('#app-status'), false, 'the loading status stays up');
+    let right = 0;
+    for (let i = 0; i < 4; i++) {
+      assert.equal((await page.textContent('[data-role=counter]')).trim(), `Question ${i + 1} of 4`);
+      const q = byStem(bank, (await page.textContent('#practice-session [data-role=stem]')).trim());
+      const wantRight = i % 2 === 0;
+      await answerByKeyboard(page, q, wantRight, '#practice-session');
+      await tabTo(page, '[data-role=check]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.feedback .verdict');
+      const verdict = (await page.textContent('.feedback .verdict')).trim();
+      assert.equal(verdict, wantRight ? '✓ Correct' : '✗ Not correct', `question ${q.id} (${q.type})`);
+      if (wantRight) right++;
+      assert.equal((await page.textContent('.feedback [data-role=explanation]')).trim(), q.explanation.trim());
+      const study = await page.getAttribute('.feedback [data-role=study]', 'href');
+      assert.match(study, new RegExp(`#task-${q.task.replaceAll('.', '-')}$`));
+      if (!wantRight && q.type === 'single') {
+        assert.ok((await page.textContent('.feedback')).includes('Why not:'), 'no rationale for the wrong option');
+      }
+      // Focus is on the feedback; Enter moves on.
+      await page.keyboard.press('Enter');
+    }
+    await page.waitForSelector('#practice-done:not([hidden])');
+    assert.match(await page.textContent('#practice-done [data-role=summary]'), new RegExp(`You answered ${right} of 4 right`));
+    // Every answer reached IndexedDB: a fresh load of the settings page counts them.
+    await page.goto(server.url + 'settings/');
+    await appReady(page);
+    assert.match(await page.textContent('[data-role=device]'), /Answers since the last reset\s*4/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test('a study link starts practice of its sub-domain, and study pages show mastery once practised', async () => {
+  const b = await launchProfile();
+  try {
+    const page = await b.context.newPage();
+    await page.goto(server.url + 'domain-3/3-1/');
+    assert.equal(await page.locator('.mastery:visible').count(), 0, 'mastery shown before any practice');
+    await page.click('text=Practise this sub-domain');
+    await appReady(page);
+    const q = byStem(bank, (await page.textContent('#practice-session [data-role=stem]')).trim());
+    assert.ok(q.task.startsWith('3.1.'), `a 3.1 session asked about ${q.task}`);
+    await answerByKeyboard(page, q, true, '#practice-session');
+    await tabTo(page, '[data-role=check]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.feedback');
+    await page.goto(server.url + 'domain-3/3-1/');
+    const badge = page.locator(`[data-mastery="${q.task}"]`);
+    await badge.waitFor({ state: 'visible' });
+    assert.match(await badge.textContent(), /Mastery \d+% · 1 answer/);
+  } finally {
+    await b.close();
+  }
+});

@@ -1,0 +1,43 @@
+// Starts the local server (the same one `make serve` runs) on a free port for a test, over the
+// site `make build` made in public/.
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const root = new URL('..', import.meta.url).pathname;
+export const publicDir = process.env.PUBLIC_DIR || join(root, 'public');
+
+export async function startServer({ bin = join(root, 'build/bin/serve'), dir = publicDir, args = [] } = {}) {
+  const child = spawn(bin, ['-dir', dir, '-addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('server did not start: ' + stderr)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/http:\/\/127\.0\.0\.1:\d+\//);
+      if (m) { clearTimeout(timer); resolve(m[0]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+// The published question bank, to know keys and types.
+export function publishedBank() {
+  const dir = join(publicDir, 'bank');
+  const file = readdirSync(dir).find((f) => /^bank\..*\.json$/.test(f));
+  return JSON.parse(readFileSync(join(dir, file), 'utf8'));
+}
+
+// Waits until the app page's engine is running.
+export async function appReady(page) {
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+}
