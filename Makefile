@@ -3,11 +3,13 @@
 
 PORT ?= 8080
 GO ?= go
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PUBLIC := $(CURDIR)/public
 # Hugo is pinned in go.mod (tool directive); the standard edition builds without cgo.
 HUGO := CGO_ENABLED=0 $(GO) tool hugo
 
-.PHONY: build bank wasm serve test test-go lint notes-check bank-lint bank-stats bank-ledger clean
+.PHONY: build bank wasm serve test test-go test-wasm test-e2e deps lint notes-check bank-lint bank-stats bank-ledger clean
 
 ## build: build the site into public/ (the compiled bank and the engine included)
 build: bank wasm
@@ -29,11 +31,37 @@ bank:
 serve: build
 	$(GO) run ./cmd/serve -dir $(PUBLIC) -addr 127.0.0.1:$(PORT)
 
-## test: everything that proves the product works
-test: lint test-go
+## test: everything that proves the product works (installs what it needs: Chromium, npm packages)
+test: lint test-go test-wasm test-e2e
 
 test-go:
 	$(GO) test ./...
+
+# The IndexedDB store's conformance suite, in headless Chromium.
+test-wasm: deps
+	GOOS=js GOARCH=wasm $(GO) test -exec $(CURDIR)/build/bin/wasmbrowsertest ./store/idbstore
+
+# Browser tests (Playwright) against the built site, served by the local server.
+test-e2e: build deps build/bin/serve
+	node --test --test-concurrency=1 e2e/
+
+## deps: what the tests need besides Go: Debian's Chromium, npm packages from the lockfile
+deps: $(CHROMIUM) node_modules/.installed build/bin/wasmbrowsertest
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+build/bin/wasmbrowsertest: go.mod go.sum
+	$(GO) build -o $@ github.com/agnivade/wasmbrowsertest
+
+build/bin/serve: go.mod $(wildcard cmd/serve/*.go static/*.go)
+	$(GO) build -o $@ ./cmd/serve
 
 ## lint: formatting and vet
 lint:

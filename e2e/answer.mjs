@@ -2,11 +2,21 @@
 // the key from the published bank.
 import assert from 'node:assert/strict';
 
-// byStem finds a question from the stem shown.
-export function byStem(bank, stem) {
-  const q = bank.questions.find((x) => x.stem === stem);
+// byStem finds a question from the stem shown; short stems repeat across scenario sets, so the
+// case text decides between them.
+export function byStem(bank, stem, caseText = '') {
+  const all = bank.questions.filter((x) => x.stem === stem);
+  const q = all.length > 1 ? all.find((x) => bank.scenarios.find((s) => s.id === x.scenario)?.case === caseText) : all[0];
   assert.ok(q, `no question with stem ${stem.slice(0, 60)}`);
   return q;
+}
+
+// shown finds the question on screen inside the given container.
+export async function shown(page, bank, scope) {
+  const stem = (await page.textContent(`${scope} [data-role=stem]`)).trim();
+  const c = page.locator(`${scope} [data-role=case-text]`);
+  const caseText = (await c.count()) && (await c.isVisible()) ? (await c.textContent()).trim() : '';
+  return byStem(bank, stem, caseText);
 }
 
 async function texts(page, selector) {
@@ -51,10 +61,10 @@ export async function answerByKeyboard(page, q, right = true, scope = '') {
     }
     case 'match': {
       const items = await texts(page, `${s}.match-item`);
+      const wants = items.map((it) => q.pairs.find((p) => p.item === it).match);
+      if (!right) [wants[0], wants[1]] = [wants[1], wants[0]];
       for (let i = 0; i < items.length; i++) {
-        const pair = q.pairs.find((p) => p.item === items[i]);
-        let want = pair.match;
-        if (!right && i === 0) want = q.pairs.find((p) => p !== pair).match;
+        const want = wants[i];
         const sel = `${s}.match-row:nth-child(${i + 1}) select`;
         await page.focus(sel);
         // Arrow keys move through the options of a focused select.

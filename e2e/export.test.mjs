@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
 import { startServer, publishedBank, appReady } from './server.mjs';
-import { byStem, answerByKeyboard, tabTo } from './answer.mjs';
+import { shown, answerByKeyboard, tabTo } from './answer.mjs';
 
 let server, bank;
 before(async () => { server = await startServer(); bank = publishedBank(); });
@@ -31,7 +31,7 @@ test('export, then import into a fresh profile, reproduces the dashboard; garbag
     await page.goto(server.url + 'practice/?scope=all&size=5');
     await appReady(page);
     for (let i = 0; i < 5; i++) {
-      const q = byStem(bank, (await page.textContent('#practice-session [data-role=stem]')).trim());
+      const q = await shown(page, bank, '#practice-session');
       await answerByKeyboard(page, q, i !== 1, '#practice-session');
       await tabTo(page, '[data-role=check]');
       await page.keyboard.press('Enter');

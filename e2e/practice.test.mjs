@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchProfile } from './browser.mjs';
 import { startServer, publishedBank, appReady } from './server.mjs';
-import { byStem, answerByKeyboard, tabTo } from './answer.mjs';
+import { shown, answerByKeyboard, tabTo } from './answer.mjs';
 
 let server, bank;
 before(async () => { server = await startServer(); bank = publishedBank(); });
@@ -21,7 +21,7 @@ test('a practice session shows feedback on every answer and saves each one', asy
     let right = 0;
     for (let i = 0; i < 4; i++) {
       assert.equal((await page.textContent('[data-role=counter]')).trim(), `Question ${i + 1} of 4`);
-      const q = byStem(bank, (await page.textContent('#practice-session [data-role=stem]')).trim());
+      const q = await shown(page, bank, '#practice-session');
       const wantRight = i % 2 === 0;
       await answerByKeyboard(page, q, wantRight, '#practice-session');
       await tabTo(page, '[data-role=check]');
@@ -51,15 +51,15 @@ test('a practice session shows feedback on every answer and saves each one', asy
   }
 });
 
-test('a study link starts practice of its sub-domain, and study pages show mastery once practised', async () => {
+test('a study link starts practice of its sub-domain, and study pages show mastery once practiced', async () => {
   const b = await launchProfile();
   try {
     const page = await b.context.newPage();
     await page.goto(server.url + 'domain-3/3-1/');
     assert.equal(await page.locator('.mastery:visible').count(), 0, 'mastery shown before any practice');
-    await page.click('text=Practise this sub-domain');
+    await page.click('text=Practice this sub-domain');
     await appReady(page);
-    const q = byStem(bank, (await page.textContent('#practice-session [data-role=stem]')).trim());
+    const q = await shown(page, bank, '#practice-session');
     assert.ok(q.task.startsWith('3.1.'), `a 3.1 session asked about ${q.task}`);
     await answerByKeyboard(page, q, true, '#practice-session');
     await tabTo(page, '[data-role=check]');

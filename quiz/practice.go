@@ -57,8 +57,8 @@ func (sc Scope) String() string {
 	return string(sc.Kind) + ":" + sc.ID
 }
 
-// ErrEmptyScope is returned when a scope holds no question to practise.
-var ErrEmptyScope = errors.New("no questions to practise in this scope")
+// ErrEmptyScope is returned when a scope holds no question to practice.
+var ErrEmptyScope = errors.New("no questions to practice in this scope")
 
 // PlanPractice chooses up to size questions for a practice session, each once. A topic scope
 // (all, domain, sub-domain, task) puts questions due for review first, then new ones, then the

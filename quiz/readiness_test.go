@@ -17,9 +17,9 @@ type learner struct {
 	memorizes bool
 }
 
-// practise has the learner answer n questions over days days, planned as the app plans them
+// practice has the learner answer n questions over days days, planned as the app plans them
 // (scope "all": due first, then new, then the rest), and returns the state.
-func (l learner) practise(t *testing.T, c *quiz.Catalog, n, days int, rng *rand.Rand) *quiz.State {
+func (l learner) practice(t *testing.T, c *quiz.Catalog, n, days int, rng *rand.Rand) *quiz.State {
 	d := newDevice(t, "AAAAAAAA")
 	s := quiz.NewState()
 	perDay := n / days
@@ -91,7 +91,7 @@ func TestReadinessPredictsTheScoreOfLearnersOfKnownAbility(t *testing.T) {
 			var sumErr, sumNaive float64
 			covered := 0
 			for i := 0; i < learners; i++ {
-				s := tt.l.practise(t, c, tt.answers, tt.days, rng)
+				s := tt.l.practice(t, c, tt.answers, tt.days, rng)
 				now := t0.Add(time.Duration(tt.days) * 24 * time.Hour)
 				r := quiz.Predict(c, quiz.ComputeMastery(c, s, now))
 				sumErr += r.Raw - want
@@ -140,7 +140,7 @@ func TestPassProbabilityIsCalibrated(t *testing.T) {
 		for _, d := range []string{"1", "2", "3", "4", "5", "6"} {
 			ability[d] = math.Min(0.97, math.Max(0.3, base+0.06*rng.NormFloat64()))
 		}
-		s := learner{ability: ability}.practise(t, c, 300, 10, rng)
+		s := learner{ability: ability}.practice(t, c, 300, 10, rng)
 		r := quiz.Predict(c, quiz.ComputeMastery(c, s, t0.Add(10*24*time.Hour)))
 		passed := 0.0
 		if sitExam(c, ability, rng) {
@@ -175,7 +175,7 @@ func TestPassProbabilityIsCalibrated(t *testing.T) {
 
 func TestReadinessSaysWhenEvidenceIsThin(t *testing.T) {
 	c := catalog(t, synthBank(t, 400, 0, 23))
-	s := learner{ability: uniform(0.8)}.practise(t, c, 10, 1, rand.New(rand.NewPCG(1, 2)))
+	s := learner{ability: uniform(0.8)}.practice(t, c, 10, 1, rand.New(rand.NewPCG(1, 2)))
 	r := quiz.Predict(c, quiz.ComputeMastery(c, s, t0.Add(24*time.Hour)))
 	if r.Enough {
 		t.Errorf("10 answers reported as enough evidence: %+v", r)
@@ -210,7 +210,7 @@ func TestMasteryCountsTasksSubdomainsAndDomains(t *testing.T) {
 		}
 	}
 	if oe := m.Tasks[other]; oe.P >= te.P || oe.Seen != 0 {
-		t.Errorf("an untouched task %s (%+v) should sit below the practised one (%+v)", other, oe, te)
+		t.Errorf("an untouched task %s (%+v) should sit below the practiced one (%+v)", other, oe, te)
 	}
 	if len(m.Tasks) != 134 || len(m.SubDomains) != 30 || len(m.Domains) != 6 {
 		t.Errorf("mastery covers %d tasks, %d sub-domains, %d domains", len(m.Tasks), len(m.SubDomains), len(m.Domains))

@@ -566,6 +566,6 @@ func TestAppPagesLoadTheEngineAndShowTheirFrameAtOnce(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Error("the 3.1 page has no link to practise the sub-domain")
+		t.Error("the 3.1 page has no link to practice the sub-domain")
 	}
 }

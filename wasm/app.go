@@ -150,6 +150,9 @@ func (a *App) NextID() string {
 func (a *App) Record(events ...quiz.Event) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	perf := js.Global().Get("performance")
+	start := perf.Call("now")
+	defer func() { perf.Call("measure", "record", map[string]any{"start": start, "end": perf.Call("now")}) }()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := a.store.Append(ctx, events); err != nil {
@@ -236,6 +239,7 @@ func (a *App) writeSummary() {
 func (a *App) ready() {
 	dom.ByID("app-status").Hide()
 	dom.Document().Get("body").Get("dataset").Set("ready", "1")
+	js.Global().Get("performance").Call("mark", "app-ready") // measured by e2e/measure.mjs
 }
 
 // warn shows a message that stays until dismissed by the next one.

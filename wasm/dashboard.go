@@ -19,7 +19,7 @@ func barFill(pct int) dom.El {
 	return f
 }
 
-// masteryClass buckets a mastery percentage for colour: m0 not practised, m1..m4 rising.
+// masteryClass buckets a mastery percentage for color: m0 not practiced, m1..m4 rising.
 func masteryClass(e quiz.Estimate) string {
 	pct := int(math.Round(100 * e.P))
 	switch {
@@ -44,9 +44,9 @@ func startDashboard(a *App) error {
 
 	ready := root.Q("[data-role=readiness]")
 	if !r.Enough {
-		ready.Append(dom.New("p").Text(fmt.Sprintf("Not enough answers yet for a prediction worth trusting: you have %d. Practise across all six domains (about %d answers, a few in every domain), and your predicted score and chance of passing appear here.",
+		ready.Append(dom.New("p").Text(fmt.Sprintf("Not enough answers yet for a prediction worth trusting: you have %d. Practice across all six domains (about %d answers, a few in every domain), and your predicted score and chance of passing appear here.",
 			m.Overall.Answers, 60)))
-		ready.Append(dom.New("p").Append(dom.New("a", "class", "button primary", "href", "/practice/?mode=new").Text("Practise new questions")))
+		ready.Append(dom.New("p").Append(dom.New("a", "class", "button primary", "href", "/practice/?mode=new").Text("Practice new questions")))
 	} else {
 		ready.Append(
 			dom.New("p", "class", "scaled "+map[bool]string{true: "pass", false: "fail"}[r.Scaled >= quiz.PassMark]).Text(fmt.Sprint(r.Scaled)),
@@ -70,7 +70,7 @@ func startDashboard(a *App) error {
 		pct := int(math.Round(100 * e.P))
 		label := fmt.Sprintf("%d%%", pct)
 		if e.Answers == 0 {
-			label = "not practised"
+			label = "not practiced"
 		}
 		row := dom.New("div", "class", "bar-row d"+d.ID)
 		row.Append(
@@ -91,7 +91,7 @@ func startDashboard(a *App) error {
 			list := dom.New("ul", "class", "heat-cells")
 			for _, task := range sd.Tasks {
 				e := m.Tasks[task.ID]
-				desc := "not practised yet"
+				desc := "not practiced yet"
 				if e.Answers > 0 {
 					desc = fmt.Sprintf("mastery %d%% from %d answers", int(math.Round(100*e.P)), e.Answers)
 				}

@@ -64,7 +64,7 @@ func startPractice(a *App) error {
 		setup.Q("[data-role=due-count]").Text("Nothing is due right now: questions you answer come back here when they are due.")
 	}
 	setup.Q("[data-role=start]").Disabled(false)
-	// Reflect the URL in the form, so "Practise again" starts where the candidate was.
+	// Reflect the URL in the form, so "Practice again" starts where the candidate was.
 	if m := param("mode"); m != "" {
 		if r := form.Q(`input[name=mode][value="` + m + `"]`); r.Ok() {
 			r.Set("checked", true)
@@ -78,7 +78,7 @@ func startPractice(a *App) error {
 	}
 	sc, ok, err := scopeFromURL()
 	if err != nil {
-		a.fail(fmt.Errorf("%v: choose what to practise below", err))
+		a.fail(fmt.Errorf("%v: choose what to practice below", err))
 		return nil
 	}
 	if !ok {
@@ -93,7 +93,7 @@ func startPractice(a *App) error {
 		msg := "There are no questions in that topic yet: choose another."
 		switch sc.Kind {
 		case quiz.ScopeDue:
-			msg = "Nothing is due for review right now. Come back tomorrow, or practise by topic."
+			msg = "Nothing is due for review right now. Come back tomorrow, or practice by topic."
 		case quiz.ScopeNew:
 			msg = "You have answered every question at least once. Try “Weakest first” or “Due for review”."
 		case quiz.ScopeWeakest:

@@ -8,7 +8,7 @@
   document.querySelectorAll('[data-mastery]').forEach(function (el) {
     var t = summary.tasks[el.dataset.mastery];
     if (!t) return;
-    el.textContent = t.n ? 'Mastery ' + t.m + '% · ' + t.n + (t.n === 1 ? ' answer' : ' answers') : 'Not practised yet';
+    el.textContent = t.n ? 'Mastery ' + t.m + '% · ' + t.n + (t.n === 1 ? ' answer' : ' answers') : 'Not practiced yet';
     el.className = 'mastery ' + (t.n ? (t.m >= 85 ? 'm4' : t.m >= 70 ? 'm3' : t.m >= 50 ? 'm2' : 'm1') : 'm0');
     el.hidden = false;
   });
