@@ -396,20 +396,20 @@ func sentences(s string) int {
 	return len(sentenceEnd.FindAllStringIndex(s, -1))
 }
 
-// Slug turns a term into the anchor the site gives it (lowercase, words joined by hyphens).
+// Slug turns a term into the anchor the site gives it, the way Hugo's anchorize does (GitHub
+// style): lowercase, spaces become hyphens, letters, digits, hyphens and underscores stay, all
+// other punctuation goes. "Goodhart's law" becomes goodharts-law.
 func Slug(s string) string {
 	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for _, r := range strings.ToLower(strings.TrimSpace(s)) {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsNumber(r) || r == '-' || r == '_':
 			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
+		case unicode.IsSpace(r):
 			b.WriteByte('-')
-			dash = true
 		}
 	}
-	return strings.TrimSuffix(b.String(), "-")
+	return b.String()
 }
 
 // TaskFile is where the note for a task lives inside content/notes.

@@ -145,7 +145,15 @@ func TestWordsAndSlug(t *testing.T) {
 	if n := Words("A **bold** claim - with 3 parts, and (brackets)."); n != 8 {
 		t.Errorf("Words: %d, want 8", n)
 	}
-	if s := Slug("Annualized loss expectancy (ALE)"); s != "annualized-loss-expectancy-ale" {
-		t.Errorf("Slug: %q", s)
+	for in, want := range map[string]string{
+		"Annualized loss expectancy (ALE)": "annualized-loss-expectancy-ale",
+		"Goodhart's law":                   "goodharts-law",
+		"MITRE ATT&CK":                     "mitre-attck",
+		"Organizational Profile (CSF 2.0)": "organizational-profile-csf-20",
+		"3-2-1 backup rule":                "3-2-1-backup-rule",
+	} {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q (as Hugo's anchorize)", in, got, want)
+		}
 	}
 }

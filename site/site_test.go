@@ -18,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/issmp-study/issmp/bank"
+	"github.com/issmp-study/issmp/notes"
 	"github.com/issmp-study/issmp/quiz"
 	"golang.org/x/net/html"
 )
@@ -567,5 +568,57 @@ func TestAppPagesLoadTheEngineAndShowTheirFrameAtOnce(t *testing.T) {
 	}
 	if !found {
 		t.Error("the 3.1 page has no link to practice the sub-domain")
+	}
+}
+
+func TestStudyNotesRenderOnTheirPagesAndTheGlossaryHasEveryTerm(t *testing.T) {
+	o := loadOutline(t)
+	set, err := notes.Load(os.DirFS("../content/notes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := 0
+	for _, d := range o.Domains {
+		dp := readPage(t, domainFile(d))
+		for _, h := range notes.DomainSections {
+			if !strings.Contains(text(dp.doc), h) {
+				t.Errorf("%s: the overview section %q is missing", dp.file, h)
+			}
+		}
+		for _, s := range d.SubDomains {
+			p := readPage(t, subdomainFile(d, s))
+			for _, task := range s.Tasks {
+				n := set.Tasks[task.ID]
+				if n == nil {
+					continue // the notes test reports it
+				}
+				terms += len(n.Terms)
+				anchor := "task-" + strings.ReplaceAll(task.ID, ".", "-")
+				sec := p.ids[anchor]
+				if sec == nil || sec.Data != "section" {
+					t.Errorf("%s: task %s has no section of notes", p.file, task.ID)
+					continue
+				}
+				for _, h := range append(notes.TaskSections, "Key terms", "References") {
+					if _, ok := p.ids[anchor+"-"+strings.ReplaceAll(strings.ToLower(h), " ", "-")]; !ok {
+						t.Errorf("%s: task %s lacks the %q heading", p.file, task.ID, h)
+					}
+				}
+				for _, term := range n.Terms {
+					if _, ok := p.ids["term-"+notes.Slug(term.Term)]; !ok {
+						t.Errorf("%s: term %q has no anchor", p.file, term.Term)
+					}
+				}
+			}
+		}
+	}
+	g := readPage(t, "glossary/index.html")
+	dts := find(g.doc, element("dt"))
+	if len(dts) != terms || terms < 134 {
+		t.Errorf("the glossary lists %d terms, the notes define %d", len(dts), terms)
+	}
+	// Every entry links to where it is taught (the link test checks the anchors exist).
+	if links := find(g.doc, func(n *html.Node) bool { return hasClass(n, "taught") }); len(links) != terms {
+		t.Errorf("%d glossary entries link to their task, want %d", len(links), terms)
 	}
 }

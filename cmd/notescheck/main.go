@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/issmp-study/issmp/bank"
 	"github.com/issmp-study/issmp/notes"
@@ -23,16 +24,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	set, err := notes.Load(os.DirFS(*dir))
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
+	// Files that do not parse are reported, and the rest are still checked.
+	set, loadErr := notes.Load(os.DirFS(*dir))
+	if set == nil {
+		fmt.Fprintln(os.Stderr, loadErr)
 		os.Exit(1)
+	}
+	if loadErr != nil {
+		for _, line := range strings.Split(loadErr.Error(), "\n") {
+			fmt.Println(filepath.Join(*dir, line))
+		}
 	}
 	problems := set.Check(o, *complete)
 	for _, p := range problems {
 		fmt.Println(filepath.Join(*dir, p.String()))
 	}
-	if len(problems) > 0 {
+	if len(problems) > 0 || loadErr != nil {
 		fmt.Fprintf(os.Stderr, "%d problems in the notes\n", len(problems))
 		os.Exit(1)
 	}
