@@ -14,7 +14,7 @@ HUGO := CGO_ENABLED=0 $(GO) tool hugo
 ## build: build the site into public/ (the compiled bank and the engine included)
 build: bank wasm
 	$(HUGO) --source site --destination $(PUBLIC) --cleanDestinationDir --panicOnWarning --quiet
-	$(GO) run ./cmd/precompress $(PUBLIC)
+	$(GO) run ./cmd/postbuild $(PUBLIC)
 	@echo "built $(PUBLIC)"
 
 # The quiz engine compiled to WebAssembly, with Go's matching wasm_exec.js.

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 export const root = new URL('..', import.meta.url).pathname;
 export const publicDir = process.env.PUBLIC_DIR || join(root, 'public');
 
-export async function startServer({ bin = join(root, 'build/bin/serve'), dir = publicDir, args = [] } = {}) {
-  const child = spawn(bin, ['-dir', dir, '-addr', '127.0.0.1:0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startServer({ bin = join(root, 'build/bin/serve'), dir = publicDir, addr = '127.0.0.1:0', args = [] } = {}) {
+  const child = spawn(bin, ['-dir', dir, '-addr', addr, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {

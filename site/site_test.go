@@ -470,10 +470,12 @@ func TestPagesAreWellFormedForReadersAndSearch(t *testing.T) {
 		if len(find(p.doc, element("main"))) != 1 {
 			t.Errorf("%s: needs one <main>", p.file)
 		}
-		// Study pages carry no engine: at most the small mastery script, which only adds figures.
+		// Study pages carry no engine: at most the small scripts that register the service worker
+		// and add mastery figures, deferred, none needed to read the page.
 		if !appPage(p) {
 			for _, s := range find(p.doc, element("script")) {
-				if src := attr(s, "src"); !strings.HasPrefix(src, "/js/mastery.") || !hasAttr(s, "defer") {
+				src := attr(s, "src")
+				if !(strings.HasPrefix(src, "/js/mastery.") || strings.HasPrefix(src, "/js/offline.")) || !hasAttr(s, "defer") {
 					t.Errorf("%s: a study page loads script %q", p.file, src)
 				}
 			}
@@ -554,8 +556,8 @@ func TestAppPagesLoadTheEngineAndShowTheirFrameAtOnce(t *testing.T) {
 				t.Errorf("%s: script %s without integrity", tt.file, attr(s, "src"))
 			}
 		}
-		if len(srcs) != 2 || !strings.Contains(srcs[0], "wasm_exec") || !strings.Contains(srcs[1], "loader") {
-			t.Errorf("%s: scripts %v, want wasm_exec then the loader", tt.file, srcs)
+		if len(srcs) != 3 || !strings.Contains(srcs[0], "offline") || !strings.Contains(srcs[1], "wasm_exec") || !strings.Contains(srcs[2], "loader") {
+			t.Errorf("%s: scripts %v, want offline, wasm_exec, then the loader", tt.file, srcs)
 		}
 	}
 	// Study pages link to practice of their sub-domain, domain and tasks.

@@ -44,6 +44,7 @@ type App struct {
 	state *quiz.State
 
 	listeners []func() // called after the state changes
+	askedKeep bool     // whether persistent storage was requested on this page
 }
 
 // now is the adapter's clock; the engine takes time as an argument.
@@ -169,7 +170,44 @@ func (a *App) Record(events ...quiz.Event) error {
 		a.state = quiz.Fold(a.log)
 	}
 	a.changedLocked()
+	if !a.askedKeep {
+		a.askedKeep = true
+		go requestPersistence()
+	}
 	return nil
+}
+
+// requestPersistence asks the browser to keep this site's storage (progress) even when space
+// runs low. Browsers decide by their own rules; Settings shows the outcome and what else helps.
+func requestPersistence() {
+	storage := dom.Window().Get("navigator").Get("storage")
+	if !storage.Truthy() || !storage.Get("persist").Truthy() {
+		return
+	}
+	if v, err := dom.Await(storage.Call("persisted")); err == nil && v.Bool() {
+		return
+	}
+	_, _ = dom.Await(storage.Call("persist"))
+}
+
+// safariBrowser reports whether the page runs in Safari outside the home screen, where site data
+// is cleared after seven days without a visit.
+func safariOutsideHomeScreen() bool {
+	nav := dom.Window().Get("navigator")
+	ua := nav.Get("userAgent").String()
+	safari := strings.Contains(ua, "Safari") && !strings.Contains(ua, "Chrome") && !strings.Contains(ua, "Chromium") && !strings.Contains(ua, "Android")
+	standalone := dom.Window().Call("matchMedia", "(display-mode: standalone)").Get("matches").Bool() || nav.Get("standalone").Truthy()
+	return safari && !standalone
+}
+
+// storageAdvice tells the candidate what protects their progress when the browser has not
+// promised to keep it.
+func storageAdvice() string {
+	msg := "This browser has not promised to keep your progress: it may clear it when space runs low. To protect it, install the site to your home screen, turn on sync, or export your progress now and then (Settings)."
+	if safariOutsideHomeScreen() {
+		msg += " Safari also clears a site's data after 7 days without a visit, unless the site is on your home screen."
+	}
+	return msg
 }
 
 // Merge adds events from elsewhere (an import, another device) and refolds. It returns how many

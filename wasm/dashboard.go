@@ -107,7 +107,24 @@ func startDashboard(a *App) error {
 	}
 
 	drawHistoryChart(a, root.Q("[data-role=history]"))
+	go warnIfUnprotected(a, root.Q("[data-role=keep]"))
 	return nil
+}
+
+// warnIfUnprotected shows, once there is progress to lose, what protects it when the browser has
+// not promised to keep it.
+func warnIfUnprotected(a *App, box dom.El) {
+	if len(a.State().Reviews) == 0 {
+		return
+	}
+	storage := dom.Window().Get("navigator").Get("storage")
+	if storage.Truthy() && storage.Get("persisted").Truthy() {
+		if v, err := dom.Await(storage.Call("persisted")); err == nil && v.Bool() {
+			return
+		}
+	}
+	box.Clear().Append(dom.New("p").Text(storageAdvice()), dom.New("p").Append(dom.New("a", "href", "/settings/").Text("Export or protect your progress")))
+	box.Show()
 }
 
 // drawHistoryChart draws the scaled estimates of the submitted mock exams as an SVG line chart,

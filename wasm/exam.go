@@ -114,6 +114,8 @@ func (u *examUI) drawHistory(box dom.El) {
 // open shows the exam screen at the first unanswered item.
 func (u *examUI) open(x *quiz.MockExam) {
 	u.x = x
+	// An update of the site waits while this is set (offline.js).
+	dom.Document().Get("body").Get("dataset").Set("exam", "running")
 	u.run = dom.ByID("exam-run").Show()
 	u.question = u.run.Q("[data-role=question]")
 	u.counter = u.run.Q("[data-role=counter]")
@@ -366,6 +368,7 @@ func (u *examUI) submit(notice string) {
 			return
 		}
 		dom.Window().Call("clearInterval", u.tickID)
+		dom.Document().Get("body").Get("dataset").Delete("exam")
 		if u.keys != nil {
 			u.keys.Off()
 		}

@@ -90,7 +90,7 @@ func drawStorage(a *App, root dom.El) {
 			root.Q("[data-role=persist]").Hide()
 			return
 		}
-		el.Text("Your progress is stored in this browser, which may clear it when space runs low (Safari also clears site data after 7 days without a visit, unless the site is on your home screen). Ask the browser to keep it, install the site to your home screen, turn on sync, or export it now and then.")
+		el.Text("Your progress is stored in this browser. " + storageAdvice())
 	}()
 }
 
