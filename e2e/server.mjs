@@ -1,14 +1,17 @@
 // Starts the local server (the same one `make serve` runs) on a free port for a test, over the
 // site `make build` made in public/.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
 export const publicDir = process.env.PUBLIC_DIR || join(root, 'public');
 
-export async function startServer({ bin = join(root, 'build/bin/serve'), dir = publicDir, addr = '127.0.0.1:0', args = [] } = {}) {
-  const child = spawn(bin, ['-dir', dir, '-addr', addr, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+// Each server keeps its sync data in a fresh folder unless a test shares one (syncDB).
+export async function startServer({ bin = join(root, 'build/bin/serve'), dir = publicDir, addr = '127.0.0.1:0', syncDB, args = [] } = {}) {
+  const db = syncDB || join(mkdtempSync(join(tmpdir(), 'issmp-sync-')), 'sync.db');
+  const child = spawn(bin, ['-dir', dir, '-addr', addr, '-sync-db', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const url = await new Promise((resolve, reject) => {

@@ -45,6 +45,7 @@ type App struct {
 
 	listeners []func() // called after the state changes
 	askedKeep bool     // whether persistent storage was requested on this page
+	sync      *syncer  // cross-device sync; set by startSync
 }
 
 // now is the adapter's clock; the engine takes time as an argument.
@@ -174,7 +175,15 @@ func (a *App) Record(events ...quiz.Event) error {
 		a.askedKeep = true
 		go requestPersistence()
 	}
+	go a.syncSoon() // not under a.mu: the syncer takes its own lock
 	return nil
+}
+
+// syncSoon asks for a sync round shortly, so that a burst of answers goes in one push.
+func (a *App) syncSoon() {
+	if a.sync != nil {
+		a.sync.soon(syncDebounce)
+	}
 }
 
 // requestPersistence asks the browser to keep this site's storage (progress) even when space

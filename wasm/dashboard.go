@@ -37,6 +37,18 @@ func masteryClass(e quiz.Estimate) string {
 
 func startDashboard(a *App) error {
 	root := dom.ByID("dashboard").Show()
+	drawDashboard(a, root)
+	// Events synced from another device change the figures: draw them again.
+	a.OnChange(func() { drawDashboard(a, root) })
+	go warnIfUnprotected(a, root.Q("[data-role=keep]"))
+	return nil
+}
+
+// drawDashboard draws every figure from the current state.
+func drawDashboard(a *App, root dom.El) {
+	for _, role := range []string{"readiness", "due", "domains", "heatmap", "history"} {
+		root.Q("[data-role=" + role + "]").Clear()
+	}
 	s := a.State()
 	t := now()
 	m := quiz.ComputeMastery(a.cat, s, t)
@@ -107,8 +119,6 @@ func startDashboard(a *App) error {
 	}
 
 	drawHistoryChart(a, root.Q("[data-role=history]"))
-	go warnIfUnprotected(a, root.Q("[data-role=keep]"))
-	return nil
 }
 
 // warnIfUnprotected shows, once there is progress to lose, what protects it when the browser has

@@ -15,6 +15,7 @@ func main() {
 		fatal(err)
 		select {}
 	}
+	a.startSync()
 	page := dom.Document().Get("body").Get("dataset").Get("page").String()
 	switch page {
 	case "practice":

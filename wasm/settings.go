@@ -9,6 +9,8 @@ import (
 	"syscall/js"
 
 	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/syncclient"
+	"github.com/issmp-study/issmp/syncproto"
 	"github.com/issmp-study/issmp/wasm/dom"
 )
 
@@ -44,6 +46,7 @@ func startSettings(a *App) error {
 		}()
 	})
 	drawDevice(a, root)
+	drawSync(a, root)
 	return nil
 }
 
@@ -170,10 +173,110 @@ func importProgress(a *App, root dom.El, btn dom.El) {
 		status.Text(sentence(err.Error()))
 		return
 	}
+	if added > 0 {
+		a.syncSoon() // imported events go to the other devices too
+	}
 	msg := fmt.Sprintf("Imported %d new events (%d were already here).", added, len(events)-added)
 	if skipped > 0 {
 		msg += fmt.Sprintf(" %d damaged events in the file were skipped.", skipped)
 	}
 	status.Text(msg)
 	drawDevice(a, root)
+}
+
+// drawSync binds the sync panel: turn on with a new code, join with a code (typed, or from the
+// link a QR code carries), show the code and its QR code, sync now, turn off.
+func drawSync(a *App, root dom.El) {
+	panel := root.Q("#sync")
+	status := panel.Q("[data-role=sync-status]")
+	input := dom.ByID("sync-code-input")
+	show := func() {
+		code, on := a.sync.code()
+		panel.Q("[data-role=sync-off]").Visible(!on)
+		panel.Q("[data-role=sync-on]").Visible(on)
+		if on {
+			panel.Q("[data-role=sync-code]").Text(code.String())
+			drawQR(panel.Q("[data-role=sync-qr]"), syncclient.JoinLink(dom.Window().Get("location").Get("origin").String(), code))
+		}
+		text, kind := a.sync.statusText()
+		status.Text(text).Attr("data-kind", kind)
+	}
+	a.sync.addView(show)
+	show()
+
+	// A link from a QR code: #sync=CODE. Fill it in, and take it out of the address bar and the
+	// history, where it should not stay.
+	loc := dom.Window().Get("location")
+	if h := loc.Get("hash").String(); strings.HasPrefix(h, "#sync=") {
+		dom.Window().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+"#sync")
+		if _, on := a.sync.code(); !on {
+			input.Set("value", strings.TrimPrefix(h, "#sync="))
+			status.Text("The sync code from the link is filled in: press Join to sync this device with it.")
+			panel.Q("[data-role=sync-join]").Focus()
+		} else {
+			status.Text("This device already syncs with a code. To join the one from the link, turn sync off first.")
+		}
+	}
+
+	panel.Q("[data-role=sync-create]").On("click", func(js.Value) {
+		go func() {
+			code, err := syncproto.NewCode(jsRandom{})
+			if err == nil {
+				err = a.sync.enable(code)
+			}
+			if err != nil {
+				status.Text(sentence(err.Error()))
+				return
+			}
+			show()
+			status.Text("Sync is on. Enter this code on your other devices, or scan the QR code with them.")
+		}()
+	})
+	join := func() {
+		code, err := syncproto.ParseCode(input.Val())
+		if err != nil {
+			status.Text(sentence(err.Error())).Attr("data-kind", "error")
+			input.Focus()
+			return
+		}
+		go func() {
+			if err := a.sync.enable(code); err != nil {
+				status.Text(sentence(err.Error()))
+				return
+			}
+			input.Set("value", "")
+			show()
+		}()
+	}
+	panel.Q("[data-role=sync-join]").On("click", func(js.Value) { join() })
+	input.On("keydown", func(ev js.Value) {
+		if ev.Get("key").String() == "Enter" {
+			ev.Call("preventDefault")
+			join()
+		}
+	})
+	panel.Q("[data-role=sync-now]").On("click", func(js.Value) { go a.sync.round() })
+	panel.Q("[data-role=sync-stop]").On("click", func(js.Value) {
+		if !js.Global().Call("confirm", "Turn off sync on this device? Your progress stays here and on your other devices; you can join again with the code.").Bool() {
+			return
+		}
+		go func() {
+			if err := a.sync.disable(); err != nil {
+				status.Text(sentence(err.Error()))
+				return
+			}
+			show()
+			status.Text("Sync is off on this device. Your progress is still here.")
+		}()
+	})
+}
+
+// drawQR draws a QR code of text as an inline SVG.
+func drawQR(box dom.El, text string) {
+	q, err := syncclient.NewQR(text)
+	if err != nil {
+		box.Text(err.Error())
+		return
+	}
+	box.Set("innerHTML", fmt.Sprintf(`<svg class="qr" viewBox="0 0 %d %d" role="img" aria-label="QR code of the link that joins this sync code" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"></rect><path fill="#000" d="%s"></path></svg>`, q.Size, q.Size, q.Size, q.Size, q.D))
 }

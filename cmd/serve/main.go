@@ -1,4 +1,6 @@
-// Command serve serves the built site on the local machine: `make serve` runs it after the build.
+// Command serve serves the built site and the sync API on one local origin: `make serve` runs it
+// after the build. Sync data lives in a bbolt file (-sync-db); the API is the same handler that
+// runs on AWS Lambda.
 package main
 
 import (
@@ -8,40 +10,61 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/issmp-study/issmp/lambda/syncapi"
+	"github.com/issmp-study/issmp/lambda/syncstore/boltstore"
 	"github.com/issmp-study/issmp/static"
 )
 
 func main() {
 	dir := flag.String("dir", "public", "folder holding the built site")
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
+	syncDB := flag.String("sync-db", "build/sync.db", "file that keeps the sync service's data")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *dir, *addr, os.Stdout); err != nil {
+	if err := run(ctx, *dir, *addr, *syncDB, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves dir on addr until ctx ends, and tells the user where to point the browser.
-func run(ctx context.Context, dir, addr string, out io.Writer) error {
+// run serves dir and the sync API on addr until ctx ends, and tells the user where to point the
+// browser.
+func run(ctx context.Context, dir, addr, syncDB string, out io.Writer) error {
 	site := os.DirFS(dir)
 	if err := static.CheckSite(site); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}
+	if err := os.MkdirAll(filepath.Dir(syncDB), 0o755); err != nil {
+		return fmt.Errorf("sync store: %w", err)
+	}
+	store, err := boltstore.Open(syncDB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/api/", syncapi.New(syncapi.Config{
+		Store: store,
+		Now:   time.Now,
+		Log:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}))
+	mux.Handle("/", static.Handler(site))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%w (is another server using the port? try PORT=8081 make serve)", err)
 	}
 	srv := &http.Server{
-		Handler:           static.Handler(site),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(os.Stderr, "serve: ", 0),
 	}

@@ -20,7 +20,7 @@ func TestServePrintsTheURLAndServesTheSite(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, dir, "127.0.0.1:0", pw) }()
+	go func() { done <- run(ctx, dir, "127.0.0.1:0", filepath.Join(dir, "sync.db"), pw) }()
 
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
@@ -39,6 +39,15 @@ func TestServePrintsTheURLAndServesTheSite(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "ISSMP") {
 		t.Errorf("GET /: %d %q", resp.StatusCode, body)
 	}
+	resp, err = http.Get(url + "api/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok":true`) {
+		t.Errorf("GET /api/health on the same origin: %d %q", resp.StatusCode, body)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("server did not stop cleanly: %v", err)
@@ -46,7 +55,7 @@ func TestServePrintsTheURLAndServesTheSite(t *testing.T) {
 }
 
 func TestServeRefusesAFolderWithoutASite(t *testing.T) {
-	err := run(context.Background(), t.TempDir(), "127.0.0.1:0", io.Discard)
+	err := run(context.Background(), t.TempDir(), "127.0.0.1:0", filepath.Join(t.TempDir(), "sync.db"), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "make build") {
 		t.Errorf("got %v, want an error that says to run make build", err)
 	}

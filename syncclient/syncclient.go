@@ -1,0 +1,414 @@
+// Package syncclient is the device's side of sync, in pure Go: it pulls the log's sealed batches
+// after its cursor, opens them and merges their events, then seals and pushes the events the
+// server does not have yet. Merge is set union, so a retried push or a re-pulled batch changes
+// nothing. The browser supplies the HTTP transport (fetch) and the storage; tests supply the real
+// handler over net/http.
+package syncclient
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/syncproto"
+)
+
+// Transport sends one POST with a JSON body and a bearer token, and returns the status and body.
+// An error means the request did not get an answer (offline, DNS, connection reset).
+type Transport interface {
+	Post(ctx context.Context, path, token string, body []byte) (status int, resp []byte, err error)
+}
+
+// Values is where the client keeps its state on the device (store.Store's named values).
+type Values interface {
+	Get(ctx context.Context, key string) (string, bool, error)
+	Put(ctx context.Context, key, value string) error
+}
+
+// Progress is the device's log as the app holds it. Merge stores new events durably before it
+// returns.
+type Progress interface {
+	Log() []quiz.Event
+	Merge(events []quiz.Event) (int, error)
+}
+
+// Keys of the values the client keeps.
+const (
+	KeyCode   = "sync-code"   // the sync code; empty when sync is off
+	KeyCursor = "sync-cursor" // the last sequence number pulled
+	KeyKnown  = "sync-known"  // ids of the events the server holds, one per line
+	KeyLast   = "sync-last"   // when the last sync round succeeded (RFC 3339)
+)
+
+// Client syncs one device's log under one sync code.
+type Client struct {
+	Code   syncproto.Code
+	keys   syncproto.Keys
+	sealer syncproto.Sealer
+	t      Transport
+	v      Values
+	random io.Reader
+
+	mu       sync.Mutex // one round at a time
+	cursor   int64
+	known    map[string]bool
+	last     time.Time
+	rejected int
+}
+
+// Open returns the client for the code stored on the device, or nil when sync is off.
+func Open(ctx context.Context, v Values, t Transport, derive syncproto.Deriver, random io.Reader) (*Client, error) {
+	s, ok, err := v.Get(ctx, KeyCode)
+	if err != nil {
+		return nil, fmt.Errorf("sync settings could not be read: %w", err)
+	}
+	if !ok || s == "" {
+		return nil, nil
+	}
+	code, err := syncproto.ParseCode(s)
+	if err != nil {
+		return nil, fmt.Errorf("the stored sync code is damaged (%w): turn sync on again with the code from another device", err)
+	}
+	c, err := newClient(code, v, t, derive, random)
+	if err != nil {
+		return nil, err
+	}
+	if s, ok, _ := v.Get(ctx, KeyCursor); ok {
+		c.cursor, _ = strconv.ParseInt(s, 10, 64)
+	}
+	if s, ok, _ := v.Get(ctx, KeyKnown); ok && s != "" {
+		for _, id := range strings.Split(s, "\n") {
+			c.known[id] = true
+		}
+	}
+	if s, ok, _ := v.Get(ctx, KeyLast); ok {
+		c.last, _ = time.Parse(time.RFC3339, s)
+	}
+	return c, nil
+}
+
+func newClient(code syncproto.Code, v Values, t Transport, derive syncproto.Deriver, random io.Reader) (*Client, error) {
+	keys, sealer, err := derive(code)
+	if err != nil {
+		return nil, fmt.Errorf("the sync keys could not be made (%w): reload the page and try again", err)
+	}
+	return &Client{Code: code, keys: keys, sealer: sealer, t: t, v: v, random: random, known: map[string]bool{}}, nil
+}
+
+// Enable turns sync on with a code (new, or from another device), starting from nothing known:
+// the next round pulls everything and pushes everything.
+func Enable(ctx context.Context, v Values, t Transport, derive syncproto.Deriver, code syncproto.Code, random io.Reader) (*Client, error) {
+	c, err := newClient(code, v, t, derive, random)
+	if err != nil {
+		return nil, err
+	}
+	for _, kv := range [][2]string{{KeyCursor, "0"}, {KeyKnown, ""}, {KeyLast, ""}, {KeyCode, code.String()}} {
+		if err := v.Put(ctx, kv[0], kv[1]); err != nil {
+			return nil, fmt.Errorf("sync could not be turned on (%w): nothing changed on the server", err)
+		}
+	}
+	return c, nil
+}
+
+// Disable turns sync off on this device. Progress stays here and on the server.
+func Disable(ctx context.Context, v Values) error {
+	if err := v.Put(ctx, KeyCode, ""); err != nil {
+		return fmt.Errorf("sync could not be turned off: %w", err)
+	}
+	return nil
+}
+
+// Pending counts the events of the log the server does not hold yet.
+func (c *Client) Pending(p Progress) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, e := range p.Log() {
+		if !c.known[e.ID] {
+			n++
+		}
+	}
+	return n
+}
+
+// LastSync is when the last round succeeded; zero if never.
+func (c *Client) LastSync() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last
+}
+
+// Result says what a round did.
+type Result struct {
+	Pulled   int // new events merged from other devices
+	Pushed   int // events sent
+	Rejected int // batches that failed their integrity check, skipped, ever
+}
+
+// Sync runs one round: pull, then push. It stops at the first error, keeping what it did before.
+func (c *Client) Sync(ctx context.Context, p Progress, now time.Time) (Result, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var res Result
+	pulled, err := c.pull(ctx, p)
+	res.Pulled = pulled
+	if err == nil {
+		res.Pushed, err = c.push(ctx, p)
+	}
+	res.Rejected = c.rejected
+	if err != nil {
+		return res, err
+	}
+	c.last = now
+	_ = c.v.Put(ctx, KeyLast, now.UTC().Format(time.RFC3339))
+	if c.rejected > 0 {
+		return res, &Error{Kind: Tampered, Msg: fmt.Sprintf("%d synced batches failed their integrity check (altered, or written with another sync code) and were not merged; your progress here is intact. If this keeps happening, turn sync off and start a new sync code.", c.rejected)}
+	}
+	return res, nil
+}
+
+func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
+	merged := 0
+	for page := 0; page < 10000; page++ {
+		body, _ := json.Marshal(syncproto.PullRequest{V: syncproto.Version, ID: c.keys.ID, After: c.cursor})
+		var resp syncproto.PullResponse
+		if err := c.call(ctx, syncproto.PathPull, body, &resp); err != nil {
+			return merged, err
+		}
+		var events []quiz.Event
+		cursor := c.cursor
+		for _, b := range resp.Batches {
+			if b.Seq <= cursor {
+				return merged, &Error{Kind: Protocol, Msg: "the sync server sent batches out of order; nothing from them was merged. Try again later."}
+			}
+			cursor = b.Seq
+			plain, err := c.sealer.Open(b.Data)
+			if err != nil {
+				c.rejected++ // never merged; local data is untouched
+				continue
+			}
+			evs, err := Unpack(plain)
+			if err != nil {
+				if errors.Is(err, quiz.ErrNewerVersion) {
+					return merged, &Error{Kind: Protocol, Msg: "another device synced with a newer version of the app: reload this page to update, then sync again"}
+				}
+				c.rejected++
+				continue
+			}
+			events = append(events, evs...)
+		}
+		if len(events) > 0 {
+			n, err := p.Merge(events)
+			if err != nil {
+				return merged, &Error{Kind: Local, Msg: err.Error()}
+			}
+			merged += n
+		}
+		for _, e := range events {
+			c.known[e.ID] = true
+		}
+		if cursor != c.cursor {
+			c.cursor = cursor
+			if err := c.save(ctx); err != nil {
+				return merged, err
+			}
+		}
+		if !resp.More || len(resp.Batches) == 0 {
+			return merged, nil
+		}
+	}
+	return merged, &Error{Kind: Protocol, Msg: "the sync server keeps sending more batches; try again later"}
+}
+
+func (c *Client) push(ctx context.Context, p Progress) (int, error) {
+	var pending []quiz.Event
+	for _, e := range p.Log() {
+		if !c.known[e.ID] {
+			pending = append(pending, e)
+		}
+	}
+	if len(pending) == 0 {
+		return 0, nil
+	}
+	plains, groups, err := Pack(pending, syncproto.MaxBatchBytes-syncproto.SealOverhead)
+	if err != nil {
+		return 0, &Error{Kind: Local, Msg: err.Error()}
+	}
+	pushed := 0
+	for start := 0; start < len(plains); start += syncproto.MaxBatchesPerPush {
+		end := min(start+syncproto.MaxBatchesPerPush, len(plains))
+		req := syncproto.PushRequest{V: syncproto.Version, ID: c.keys.ID}
+		for _, plain := range plains[start:end] {
+			sealed, err := c.sealer.Seal(plain, c.random)
+			if err != nil {
+				return pushed, &Error{Kind: Local, Msg: err.Error()}
+			}
+			req.Batches = append(req.Batches, sealed)
+		}
+		body, err := json.Marshal(req)
+		if err != nil {
+			return pushed, &Error{Kind: Local, Msg: err.Error()}
+		}
+		var resp syncproto.PushResponse
+		if err := c.call(ctx, syncproto.PathPush, body, &resp); err != nil {
+			return pushed, err
+		}
+		for _, g := range groups[start:end] {
+			for _, e := range g {
+				c.known[e.ID] = true
+				pushed++
+			}
+		}
+		// Our own batches need not come back on the next pull, unless another device's came first.
+		if resp.First == c.cursor+1 {
+			c.cursor = resp.Last
+		}
+		if err := c.save(ctx); err != nil {
+			return pushed, err
+		}
+	}
+	return pushed, nil
+}
+
+// save persists the cursor and the known ids. A crash before it only repeats work next round.
+func (c *Client) save(ctx context.Context) error {
+	ids := make([]string, 0, len(c.known))
+	for id := range c.known {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	if err := c.v.Put(ctx, KeyKnown, strings.Join(ids, "\n")); err != nil {
+		return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
+	}
+	if err := c.v.Put(ctx, KeyCursor, strconv.FormatInt(c.cursor, 10)); err != nil {
+		return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
+	}
+	return nil
+}
+
+// call POSTs one request and decodes the answer or turns it into an Error for the user.
+func (c *Client) call(ctx context.Context, path string, body []byte, out any) error {
+	status, resp, err := c.t.Post(ctx, path, c.keys.Token, body)
+	if err != nil {
+		return &Error{Kind: Offline, Msg: "offline: your progress is saved on this device and will sync when you are back online"}
+	}
+	if status == 200 {
+		if err := json.Unmarshal(resp, out); err != nil {
+			return &Error{Kind: Protocol, Msg: "the sync server's answer could not be read; try again later"}
+		}
+		return nil
+	}
+	var e syncproto.ErrorResponse
+	_ = json.Unmarshal(resp, &e)
+	switch {
+	case status == 429:
+		return &Error{Kind: RateLimited, Msg: "the sync server asked this device to slow down: it will try again in a minute", Code: e.Code}
+	case status == 401 || status == 403:
+		return &Error{Kind: Auth, Msg: "the sync server refused this sync code: turn sync off, then on again with the code shown on your other device", Code: e.Code}
+	case e.Code == syncproto.CodeBadVersion:
+		return &Error{Kind: Protocol, Msg: "the sync server speaks a newer protocol: reload the page to update the app", Code: e.Code}
+	case status >= 500 || status == 0:
+		return &Error{Kind: Server, Msg: "the sync server is unavailable right now; your progress is safe here and will sync later", Code: e.Code}
+	case e.Error != "":
+		return &Error{Kind: Protocol, Msg: "the sync server refused a request: " + e.Error, Code: e.Code}
+	default:
+		return &Error{Kind: Server, Msg: fmt.Sprintf("the sync server answered with HTTP %d; your progress is safe here and will sync later", status)}
+	}
+}
+
+// Kind sorts sync errors by what the user can do about them.
+type Kind int
+
+// The kinds of Error.
+const (
+	Offline     Kind = iota + 1 // no answer: nothing to do, it retries
+	RateLimited                 // it retries later
+	Server                      // the service failed: it retries later
+	Auth                        // the code is not accepted: set it again
+	Protocol                    // versions disagree or the answer is broken
+	Tampered                    // a batch did not open: skipped, local data intact
+	Local                       // this device's storage failed
+)
+
+// Error is a sync failure with a sentence for the user.
+type Error struct {
+	Kind Kind
+	Msg  string
+	Code string // the server's error code, if any
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Pack encodes events into batch plaintexts of at most limit bytes each, in log order, and says
+// which events went into each.
+func Pack(events []quiz.Event, limit int) (plains [][]byte, groups [][]quiz.Event, err error) {
+	const head, tail = `{"v":1,"events":[`, `]}`
+	var buf bytes.Buffer
+	var group []quiz.Event
+	flush := func() {
+		if len(group) == 0 {
+			return
+		}
+		buf.WriteString(tail)
+		plains = append(plains, bytes.Clone(buf.Bytes()))
+		groups = append(groups, group)
+		buf.Reset()
+		group = nil
+	}
+	for _, e := range events {
+		data, err := json.Marshal(e)
+		if err != nil {
+			return nil, nil, fmt.Errorf("sync: encoding event %s: %w", e.ID, err)
+		}
+		if len(head)+len(data)+len(tail) > limit {
+			return nil, nil, fmt.Errorf("sync: event %s is %d bytes, over the batch limit", e.ID, len(data))
+		}
+		if len(group) > 0 && buf.Len()+1+len(data)+len(tail) > limit {
+			flush()
+		}
+		if len(group) == 0 {
+			buf.WriteString(head)
+		} else {
+			buf.WriteByte(',')
+		}
+		buf.Write(data)
+		group = append(group, e)
+	}
+	flush()
+	return plains, groups, nil
+}
+
+// Unpack decodes a batch plaintext. Events that do not decode are skipped; a batch of a newer
+// version is an error wrapping quiz.ErrNewerVersion.
+func Unpack(plain []byte) ([]quiz.Event, error) {
+	var b struct {
+		V      int               `json:"v"`
+		Events []json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(plain, &b); err != nil {
+		return nil, fmt.Errorf("sync: a batch is not valid JSON: %w", err)
+	}
+	if b.V > 1 {
+		return nil, fmt.Errorf("sync: a batch was %w", quiz.ErrNewerVersion)
+	}
+	out := make([]quiz.Event, 0, len(b.Events))
+	for _, raw := range b.Events {
+		e, err := quiz.DecodeEvent(raw)
+		if errors.Is(err, quiz.ErrNewerVersion) {
+			return nil, fmt.Errorf("sync: an event was %w", quiz.ErrNewerVersion)
+		}
+		if err == nil {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
