@@ -8,8 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PUBLIC := $(CURDIR)/public
 # Hugo is pinned in go.mod (tool directive); the standard edition builds without cgo.
 HUGO := CGO_ENABLED=0 $(GO) tool hugo
+# The CDK CLI from the lockfile; Node 20 works, with a banner this silences.
+CDK := cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 ../node_modules/.bin/cdk
+# SYNC=false deploys the static site without the sync service.
+SYNC ?= true
 
-.PHONY: build bank wasm lambda serve test test-go test-wasm test-e2e deps lint notes-check bank-lint bank-stats bank-ledger clean
+.PHONY: build bank wasm lambda serve deploy test test-go test-wasm test-e2e test-infra deps lint notes-check bank-lint bank-stats bank-ledger clean
 
 ## build: build the site into public/ (the compiled bank and the engine included)
 build: bank wasm
@@ -37,8 +41,12 @@ lambda:
 serve: build
 	$(GO) run ./cmd/serve -dir $(PUBLIC) -addr 127.0.0.1:$(PORT) -sync-db $(CURDIR)/build/sync.db
 
+## deploy: build everything and deploy it to AWS with the CDK (needs AWS credentials; SYNC=false for the site alone)
+deploy: build lambda node_modules/.installed
+	$(CDK) deploy -c sync=$(SYNC)
+
 ## test: everything that proves the product works (installs what it needs: Chromium, npm packages)
-test: lint test-go test-wasm test-e2e
+test: lint test-go test-wasm test-e2e test-infra
 
 # The DynamoDB store's suite runs against DynamoDB Local (from npm, on Java): required here.
 test-go: node_modules/.installed
@@ -51,6 +59,13 @@ test-wasm: deps
 # Browser tests (Playwright) against the built site, served by the local server.
 test-e2e: build deps build/bin/serve
 	node --test --test-concurrency=1 e2e/
+
+# The infrastructure: CDK assertions, then the CLI's synth of both variants, checked by cfn-lint.
+test-infra: build lambda node_modules/.installed
+	cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 $(GO) test ./...
+	$(CDK) synth --quiet -c sync=true -o ../build/cdk.out/sync
+	$(CDK) synth --quiet -c sync=false -o ../build/cdk.out/static
+	cfn-lint build/cdk.out/sync/IssmpStudy.template.json build/cdk.out/static/IssmpStudy.template.json
 
 ## deps: what the tests need besides Go: Debian's Chromium, npm packages from the lockfile
 deps: $(CHROMIUM) node_modules/.installed build/bin/wasmbrowsertest
@@ -75,6 +90,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	cd infra && $(GO) vet ./...
 
 ## notes-check: check the study notes (add ARGS=-complete for what is missing)
 notes-check:

@@ -163,3 +163,37 @@ func TestPrecompressWritesSmallerCopies(t *testing.T) {
 		t.Errorf("brotli copy does not decode to the page: %v", err)
 	}
 }
+
+func TestSecurityHeadersAreStrictAndSentOnEveryResponse(t *testing.T) {
+	hs, err := SecurityHeaders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, h := range hs {
+		got[h.Name] = h.Value
+	}
+	csp := got["Content-Security-Policy"]
+	for _, want := range []string{"script-src 'self' 'wasm-unsafe-eval'", "frame-ancestors 'none'", "object-src 'none'", "style-src 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("the CSP lacks %q: %s", want, csp)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "'unsafe-eval'") {
+		t.Errorf("the CSP allows inline or eval'd script: %s", csp)
+	}
+	for _, name := range []string{"Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy"} {
+		if got[name] == "" {
+			t.Errorf("no %s header", name)
+		}
+	}
+	h, err := WithSecurityHeaders(http.NotFoundHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/nothing", nil))
+	if rec.Header().Get("Content-Security-Policy") != csp {
+		t.Error("a 404 went out without the CSP")
+	}
+}

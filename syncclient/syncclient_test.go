@@ -9,7 +9,6 @@ import (
 	"image/color"
 	"io"
 	"math/rand/v2"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/issmp-study/issmp/lambda/syncapi"
 	"github.com/issmp-study/issmp/lambda/syncstore/boltstore"
 	"github.com/issmp-study/issmp/quiz"
+	"github.com/issmp-study/issmp/syncclient/nethttp"
 	"github.com/issmp-study/issmp/syncproto"
 	"github.com/issmp-study/issmp/syncproto/stdcrypto"
 	"github.com/makiuchi-d/gozxing"
@@ -59,22 +59,11 @@ func (h *httpTransport) Post(ctx context.Context, path, token string, body []byt
 	if h.offline {
 		return 0, nil, errors.New("net::ERR_INTERNET_DISCONNECTED")
 	}
-	req, err := http.NewRequestWithContext(ctx, "POST", h.base+path, bytes.NewReader(body))
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer res.Body.Close()
-	data, err := io.ReadAll(res.Body)
+	status, data, err := (&nethttp.Transport{Base: h.base}).Post(ctx, path, token, body)
 	if h.loseAck {
 		return 0, nil, errors.New("connection reset")
 	}
-	return res.StatusCode, data, err
+	return status, data, err
 }
 
 // values is a device's named values.

@@ -12,6 +12,10 @@ import (
 // Version is the protocol version this code speaks; every request carries it.
 const Version = 1
 
+// TokenHeader carries the auth token. Not Authorization: CloudFront's origin access control signs
+// the request to the Lambda function URL in that header.
+const TokenHeader = "X-Sync-Token"
+
 // The API's paths, all under one origin with the site.
 const (
 	PathHealth = "/api/health"

@@ -69,8 +69,8 @@ func (fetchTransport) Post(ctx context.Context, path, token string, body []byte)
 	resp, err := dom.Await(dom.Window().Call("fetch", path, map[string]any{
 		"method": "POST",
 		"headers": map[string]any{
-			"Content-Type":  "application/json",
-			"Authorization": "Bearer " + token,
+			"Content-Type":        "application/json",
+			syncproto.TokenHeader: token,
 			// CloudFront's origin access control signs requests to the function URL, and for a
 			// POST it needs the body's hash from the client.
 			"x-amz-content-sha256": hex.EncodeToString(sum),

@@ -59,12 +59,16 @@ func run(ctx context.Context, dir, addr, syncDB string, out io.Writer) error {
 		Log:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}))
 	mux.Handle("/", static.Handler(site))
+	handler, err := static.WithSecurityHeaders(mux)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%w (is another server using the port? try PORT=8081 make serve)", err)
 	}
 	srv := &http.Server{
-		Handler:           mux,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(os.Stderr, "serve: ", 0),
 	}

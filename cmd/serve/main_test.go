@@ -39,6 +39,9 @@ func TestServePrintsTheURLAndServesTheSite(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "ISSMP") {
 		t.Errorf("GET /: %d %q", resp.StatusCode, body)
 	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "'wasm-unsafe-eval'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("GET / has Content-Security-Policy %q", csp)
+	}
 	resp, err = http.Get(url + "api/health")
 	if err != nil {
 		t.Fatal(err)

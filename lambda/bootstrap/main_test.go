@@ -30,7 +30,7 @@ func TestFunctionURLEventsReachTheSyncHandler(t *testing.T) {
 	body, _ := json.Marshal(syncproto.PushRequest{V: 1, ID: k.ID, Batches: [][]byte{make([]byte, 40)}})
 	req := &events.LambdaFunctionURLRequest{
 		RawPath:         syncproto.PathPush,
-		Headers:         map[string]string{"authorization": "Bearer " + k.Token, "content-type": "application/json"},
+		Headers:         map[string]string{"x-sync-token": k.Token, "content-type": "application/json"},
 		Body:            base64.StdEncoding.EncodeToString(body),
 		IsBase64Encoded: true,
 	}

@@ -101,9 +101,9 @@ func (h *Handler) health(w http.ResponseWriter, r *http.Request) {
 // authorize checks the request's token against a log's registered hash in constant time.
 // register says a push may register an unknown log with this token.
 func (h *Handler) authorize(ctx context.Context, w *recorder, r *http.Request, id string, register bool) (known bool, ok bool) {
-	token, found := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !found || token == "" {
-		h.fail(w, http.StatusUnauthorized, syncproto.CodeNoToken, "the request has no sync token: send Authorization: Bearer <token>")
+	token := r.Header.Get(syncproto.TokenHeader)
+	if token == "" {
+		h.fail(w, http.StatusUnauthorized, syncproto.CodeNoToken, "the request has no sync token: send it in the "+syncproto.TokenHeader+" header")
 		return false, false
 	}
 	if !syncproto.ValidToken(token) {

@@ -80,7 +80,7 @@ func (f *fixture) do(method, path, token, body string) (*http.Response, map[stri
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set(syncproto.TokenHeader, token)
 	}
 	rec := httptest.NewRecorder()
 	f.h.ServeHTTP(rec, req)
@@ -198,7 +198,7 @@ func TestBadRequestsGetAClearJSONErrorAndStoreNothing(t *testing.T) {
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			}
 			if token != "" {
-				req.Header.Set("Authorization", "Bearer "+token)
+				req.Header.Set(syncproto.TokenHeader, token)
 			}
 			rec := httptest.NewRecorder()
 			f.h.ServeHTTP(rec, req)
@@ -279,7 +279,7 @@ func TestConcurrentPushesOverHTTPAreEachStoredOnce(t *testing.T) {
 			for p := range 50 {
 				body := pushJSON(k.ID, base64.StdEncoding.EncodeToString([]byte(fmt.Sprintf("client %02d push %02d ....................", c, p))))
 				req, _ := http.NewRequest("POST", srv.URL+syncproto.PathPush, strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+k.Token)
+				req.Header.Set(syncproto.TokenHeader, k.Token)
 				res, err := srv.Client().Do(req)
 				if err != nil {
 					errs <- err
@@ -344,7 +344,7 @@ func FuzzHandler(f *testing.F) {
 			path = syncproto.PathPush
 		}
 		req := httptest.NewRequest("POST", path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+k.Token)
+		req.Header.Set(syncproto.TokenHeader, k.Token)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code >= 500 {

@@ -5,6 +5,7 @@
   'use strict';
   if (!('serviceWorker' in navigator)) return;
   var banner;
+  var asked = false; // the candidate chose to update: only then does a new worker reload the page
   function examRunning() { return document.body.dataset.exam === 'running'; }
   function offer(worker) {
     if (!banner) {
@@ -26,6 +27,7 @@
     button.textContent = 'Reload to update';
     button.addEventListener('click', function () {
       button.disabled = true;
+      asked = true;
       worker.postMessage('activate');
     });
     banner.appendChild(button);
@@ -45,8 +47,10 @@
     }).observe(document.body, { attributes: true, attributeFilter: ['data-exam'] });
   }).catch(function () { /* no offline support: the site still works online */ });
   var reloading = false;
+  // The first visit's worker takes control too (clients.claim): that must not reload the page
+  // under the candidate, so only an update they asked for does.
   navigator.serviceWorker.addEventListener('controllerchange', function () {
-    if (reloading || examRunning()) return;
+    if (!asked || reloading || examRunning()) return;
     reloading = true;
     location.reload();
   });
