@@ -68,6 +68,7 @@ func newRand() *rand.Rand {
 
 // boot loads the bank and the stored progress. It runs on the main goroutine, which may block.
 func boot(ctx context.Context) (*App, error) {
+	mark("boot")
 	body := dom.Document().Get("body")
 	bankURL := body.Get("dataset").Get("bank").String()
 	resp, err := dom.Await(dom.Window().Call("fetch", bankURL))
@@ -81,14 +82,18 @@ func boot(ctx context.Context) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the question bank could not be read (%v): reload the page", err)
 	}
-	var b quiz.Bank
-	if err := json.Unmarshal([]byte(text.String()), &b); err != nil {
+	mark("bank-fetched")
+	b, err := quiz.DecodeBank(strings.NewReader(text.String()), yielder(8*time.Millisecond))
+	if err != nil {
 		return nil, fmt.Errorf("the question bank is damaged (%v): reload the page", err)
 	}
-	cat, err := quiz.NewCatalog(&b)
+	yieldNow()
+	cat, err := quiz.NewCatalog(b)
 	if err != nil {
 		return nil, fmt.Errorf("the question bank is inconsistent: %v", err)
 	}
+	mark("bank-decoded")
+	yieldNow()
 	a := &App{cat: cat, rng: newRand()}
 	if s, err := idbstore.Open(ctx, dbName); err == nil {
 		a.store, a.persistent = s, true
@@ -99,8 +104,29 @@ func boot(ctx context.Context) (*App, error) {
 	if err := a.load(ctx); err != nil {
 		return nil, err
 	}
+	mark("progress-loaded")
 	return a, nil
 }
+
+// yieldNow lets the browser run its own tasks (input, painting) before the engine goes on: the
+// goroutine sleeps, so Go's scheduler returns to the JavaScript event loop.
+func yieldNow() { time.Sleep(time.Millisecond) }
+
+// yielder returns a pause function that yields once every slice of work, so that start-up is many
+// short tasks rather than one long one that would freeze the page on a slow phone.
+func yielder(slice time.Duration) func() {
+	last := time.Now()
+	return func() {
+		if time.Since(last) >= slice {
+			yieldNow()
+			last = time.Now()
+		}
+	}
+}
+
+// mark records a moment of the start-up in the page's performance timeline (e2e/measure.mjs
+// reads them).
+func mark(name string) { js.Global().Get("performance").Call("mark", name) }
 
 // load reads the device id and the log from the store and folds the state.
 func (a *App) load(ctx context.Context) error {

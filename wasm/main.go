@@ -15,7 +15,9 @@ func main() {
 		fatal(err)
 		select {}
 	}
+	yieldNow()
 	a.startSync()
+	yieldNow()
 	page := dom.Document().Get("body").Get("dataset").Get("page").String()
 	switch page {
 	case "practice":
