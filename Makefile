@@ -13,7 +13,7 @@ CDK := cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 ../node_modu
 # SYNC=false deploys the static site without the sync service.
 SYNC ?= true
 
-.PHONY: build bank wasm lambda serve deploy test test-go test-wasm test-e2e test-infra deps lint notes-check bank-lint bank-stats bank-ledger clean
+.PHONY: build bank wasm lambda serve deploy test test-go test-wasm test-e2e test-infra audit bench deps lint notes-check bank-lint bank-stats bank-ledger clean
 
 ## build: build the site into public/ (the compiled bank and the engine included)
 build: bank wasm
@@ -46,7 +46,7 @@ deploy: build lambda node_modules/.installed
 	$(CDK) deploy -c sync=$(SYNC)
 
 ## test: everything that proves the product works (installs what it needs: Chromium, npm packages)
-test: lint test-go test-wasm test-e2e test-infra
+test: lint test-go test-wasm test-e2e test-infra audit
 
 # The DynamoDB store's suite runs against DynamoDB Local (from npm, on Java): required here.
 test-go: node_modules/.installed
@@ -59,6 +59,31 @@ test-wasm: deps
 # Browser tests (Playwright) against the built site, served by the local server.
 test-e2e: build deps build/bin/serve
 	node --test --test-concurrency=1 e2e/
+
+BENCH_PORT ?= 8097
+## bench: run the benchmarks and measurements, and write docs/PERFORMANCE.md from them
+bench: build lambda deps build/bin/serve /usr/bin/wrk
+	@mkdir -p build/bench
+	$(GO) test ./quiz -run '^$$' -bench . -benchmem -count 5 | tee build/bench/quiz.txt
+	node e2e/measure.mjs > build/bench/measure.json
+	node --test --test-concurrency=1 audit/budget.test.mjs audit/lighthouse.test.mjs
+	@rm -f build/bench/sync.db; \
+	build/bin/serve -dir $(PUBLIC) -addr 127.0.0.1:$(BENCH_PORT) -sync-db build/bench/sync.db > build/bench/serve.log 2>&1 & pid=$$!; \
+	trap "kill $$pid" EXIT; \
+	for i in $$(seq 100); do curl -sf http://127.0.0.1:$(BENCH_PORT)/api/health >/dev/null && break; sleep 0.1; done; \
+	set -e; \
+	$(GO) run ./cmd/syncbench -url http://127.0.0.1:$(BENCH_PORT) roundtrip -events 10000 > build/bench/syncbench.json; \
+	$(GO) run ./cmd/syncbench -url http://127.0.0.1:$(BENCH_PORT) seed -logs 10000 -lua build/bench/pull.lua; \
+	wrk -t2 -c50 -d10s --latency -s build/bench/pull.lua http://127.0.0.1:$(BENCH_PORT)/api/sync/pull | tee build/bench/wrk-pull.txt; \
+	wrk -t2 -c50 -d10s --latency http://127.0.0.1:$(BENCH_PORT)/api/health | tee build/bench/wrk-health.txt
+	$(GO) run ./cmd/perfdoc -out docs/PERFORMANCE.md
+
+/usr/bin/wrk:
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+## audit: accessibility (axe-core), HTML validity (Nu), Lighthouse and size budgets on the built site
+audit: build deps build/bin/serve
+	node --test --test-concurrency=1 audit/
 
 # The infrastructure: CDK assertions, then the CLI's synth of both variants, checked by cfn-lint.
 test-infra: build lambda node_modules/.installed
