@@ -100,8 +100,10 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+# aws-cdk ships Go templates; a go.mod in node_modules keeps them out of ./... patterns.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
+	@printf 'module node_modules\n' > node_modules/go.mod
 	@touch $@
 
 build/bin/wasmbrowsertest: go.mod go.sum
