@@ -93,7 +93,11 @@ test('a keyboard-only walk through practice and a mock exam, with visible focus 
     await tabUntil(page, '#size');
     await press(page, 'ArrowUp'); // 20 to 10
     await tabUntil(page, '[data-role=start]');
-    await press(page, 'Enter');
+    // Start submits the form by GET, a real navigation, so the scope lives in the URL: wait for
+    // the new page rather than inspecting focus on the one being left.
+    await Promise.all([page.waitForURL(/[?&]mode=new(&|$)/), page.keyboard.press('Enter')]);
+    assert.match(page.url(), /[?&]size=10(&|$)/, 'the arrow key chose 10 questions');
+    await appReady(page);
     await page.waitForSelector('#practice-session:not([hidden])');
     for (let i = 0; i < 3; i++) {
       const q = await shown(page, bank, '#practice-session');
