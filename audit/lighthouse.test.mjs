@@ -1,10 +1,17 @@
 // Lighthouse 12 in mobile mode (its default: a mid-range phone on a slow 4G network, simulated)
-// on a study page, the home page and the practice page. Each page runs three times and the median
+// on a study page, the home page and the practice page. Each page runs five times and the median
 // counts, so one noisy run on a busy machine does not decide. Scores go to build/audit.
+//
+// Each run starts from a same-origin page (Lighthouse's blankPage), not about:blank. The site
+// sends Cross-Origin-Opener-Policy: same-origin, so leaving about:blank swaps the browsing context
+// group, and Lighthouse books the new renderer's start-up as the page's blocking time (home: TBT
+// 90-320 ms against 15-155 ms, performance 93-100 against 98-100, on this machine). A real visitor
+// pays that start-up anyway when arriving from another site (a cross-site navigation gets its own
+// process), and not at all when moving between the site's pages; the header stays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromiumArgs, chromiumPath } from '../e2e/browser.mjs';
@@ -36,7 +43,9 @@ function runOnce(url) {
   const dir = mkdtempSync(join(tmpdir(), 'issmp-lh-'));
   try {
     const out = join(dir, 'report.json');
-    execFileSync(lighthouse, [url, '--quiet', '--output=json', `--output-path=${out}`, `--only-categories=${categories.join(',')}`,
+    const config = join(dir, 'config.cjs');
+    writeFileSync(config, `module.exports = ${JSON.stringify({ extends: 'lighthouse:default', settings: { blankPage: new URL('/favicon.svg', url).href } })};\n`);
+    execFileSync(lighthouse, [url, '--quiet', '--output=json', `--output-path=${out}`, `--config-path=${config}`, `--only-categories=${categories.join(',')}`,
       `--chrome-flags=${[...chromiumArgs, `--user-data-dir=${join(dir, 'profile')}`].join(' ')}`],
     { env: { ...process.env, CHROME_PATH: chromiumPath }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180000 });
     const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -71,7 +80,7 @@ const results = {};
 
 for (const p of pages) {
   test(`Lighthouse mobile: ${p.name} meets its budget`, () => {
-    const m = median([0, 1, 2].map(() => run(server.url + p.path)));
+    const m = median([0, 1, 2, 3, 4].map(() => run(server.url + p.path)));
     results[p.name] = { path: '/' + p.path, ...m };
     record('lighthouse', results);
     assert.ok(m.performance >= p.performance, `${p.name}: performance ${m.performance} < ${p.performance}`);
