@@ -74,7 +74,7 @@ function median(runs) {
 const pages = [
   { name: 'home', path: '', performance: 95, accessibility: 95 },
   { name: 'sub-domain page', path: 'domain-3/3-1/', performance: 95, accessibility: 95 },
-  { name: 'practice', path: 'practice/', performance: 65, accessibility: 90 },
+  { name: 'practice', path: 'practice/', performance: 75, accessibility: 90 },
 ];
 const results = {};
 

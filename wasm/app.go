@@ -6,6 +6,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -69,28 +70,9 @@ func newRand() *rand.Rand {
 // boot loads the bank and the stored progress. It runs on the main goroutine, which may block.
 func boot(ctx context.Context) (*App, error) {
 	mark("boot")
-	body := dom.Document().Get("body")
-	bankURL := body.Get("dataset").Get("bank").String()
-	resp, err := dom.Await(dom.Window().Call("fetch", bankURL))
+	cat, err := loadCatalog(dom.Document().Get("body").Get("dataset").Get("bank").String(), yielder(4*time.Millisecond))
 	if err != nil {
-		return nil, fmt.Errorf("the question bank could not be loaded (%v): check your connection and reload", err)
-	}
-	if !resp.Get("ok").Bool() {
-		return nil, fmt.Errorf("the question bank could not be loaded (HTTP %d): reload the page", resp.Get("status").Int())
-	}
-	text, err := dom.Await(resp.Call("text"))
-	if err != nil {
-		return nil, fmt.Errorf("the question bank could not be read (%v): reload the page", err)
-	}
-	mark("bank-fetched")
-	b, err := quiz.DecodeBank(strings.NewReader(text.String()), yielder(8*time.Millisecond))
-	if err != nil {
-		return nil, fmt.Errorf("the question bank is damaged (%v): reload the page", err)
-	}
-	yieldNow()
-	cat, err := quiz.NewCatalog(b)
-	if err != nil {
-		return nil, fmt.Errorf("the question bank is inconsistent: %v", err)
+		return nil, err
 	}
 	mark("bank-decoded")
 	yieldNow()
@@ -101,6 +83,7 @@ func boot(ctx context.Context) (*App, error) {
 		a.store = memstore.New()
 		a.warn("Your browser does not let this site store data (" + err.Error() + "), so progress lasts only while this page is open. Export it from Settings before you leave.")
 	}
+	yieldNow()
 	if err := a.load(ctx); err != nil {
 		return nil, err
 	}
@@ -108,12 +91,63 @@ func boot(ctx context.Context) (*App, error) {
 	return a, nil
 }
 
-// yieldNow lets the browser run its own tasks (input, painting) before the engine goes on: the
-// goroutine sleeps, so Go's scheduler returns to the JavaScript event loop.
-func yieldNow() { time.Sleep(time.Millisecond) }
+// loadCatalog fetches and decodes the bank, calling pause between questions. It needs no page:
+// the compile worker runs it too (warmUp).
+func loadCatalog(bankURL string, pause func()) (*quiz.Catalog, error) {
+	raw, err := bankBytes(bankURL)
+	if err != nil {
+		return nil, err
+	}
+	mark("bank-fetched")
+	pause()
+	b, err := quiz.DecodeBank(bytes.NewReader(raw), pause)
+	if err != nil {
+		return nil, fmt.Errorf("the question bank is damaged (%v): reload the page", err)
+	}
+	pause()
+	cat, err := quiz.NewCatalog(b)
+	if err != nil {
+		return nil, fmt.Errorf("the question bank is inconsistent: %v", err)
+	}
+	return cat, nil
+}
+
+// handedBank is the global through which the loader hands over the bank's bytes when the compile
+// worker has fetched them already (site/assets/js/compile.js): reading a 700 KB response costs the
+// page's main thread about as much as decoding it.
+const handedBank = "issmpBankBytes"
+
+// bankBytes returns the bank's bytes, handed over or fetched.
+func bankBytes(bankURL string) ([]byte, error) {
+	buf := js.Global().Get(handedBank)
+	if buf.Truthy() {
+		js.Global().Delete(handedBank)
+	} else {
+		resp, err := dom.Await(js.Global().Call("fetch", bankURL))
+		if err != nil {
+			return nil, fmt.Errorf("the question bank could not be loaded (%v): check your connection and reload", err)
+		}
+		if !resp.Get("ok").Bool() {
+			return nil, fmt.Errorf("the question bank could not be loaded (HTTP %d): reload the page", resp.Get("status").Int())
+		}
+		// The bytes, not text(): a JavaScript string would be decoded from UTF-8 only to be
+		// encoded back into Go's memory.
+		if buf, err = dom.Await(resp.Call("arrayBuffer")); err != nil {
+			return nil, fmt.Errorf("the question bank could not be read (%v): reload the page", err)
+		}
+	}
+	raw := make([]byte, buf.Get("byteLength").Int())
+	js.CopyBytesToGo(raw, js.Global().Get("Uint8Array").New(buf))
+	return raw, nil
+}
+
+// yieldNow lets the browser run its own tasks (input, painting) before the engine goes on.
+func yieldNow() { dom.Yield() }
 
 // yielder returns a pause function that yields once every slice of work, so that start-up is many
-// short tasks rather than one long one that would freeze the page on a slow phone.
+// short tasks rather than one long one that would freeze the page on a slow phone. Lighthouse
+// counts a task as blocking above 50 ms on a phone it takes to be four times slower than a
+// laptop, so a slice is a few milliseconds here.
 func yielder(slice time.Duration) func() {
 	last := time.Now()
 	return func() {
@@ -157,10 +191,12 @@ func (a *App) load(ctx context.Context) error {
 	}
 	a.device = device
 	a.log = events
+	yieldNow()
 	a.state = quiz.Fold(events)
 	if len(bad) > 0 {
 		a.warn(fmt.Sprintf("%d saved records could not be read and were left untouched; everything else loaded. Export your progress from Settings to keep a copy.", len(bad)))
 	}
+	yieldNow()
 	a.writeSummary()
 	return nil
 }
@@ -304,8 +340,10 @@ func (a *App) writeSummary() {
 	if err != nil {
 		return
 	}
-	defer func() { _ = recover() }() // storage may be disabled: the summary is a nicety
-	dom.Window().Get("localStorage").Call("setItem", summaryKey, string(data))
+	defer func() { _ = recover() }()                        // storage may be disabled: the summary is a nicety
+	if ls := js.Global().Get("localStorage"); ls.Truthy() { // a worker has none
+		ls.Call("setItem", summaryKey, string(data))
+	}
 }
 
 // ready hides the loading status and marks the page as ready (tests wait for it).

@@ -5,11 +5,19 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/issmp-study/issmp/wasm/dom"
 )
 
 func main() {
+	if os.Getenv(warmUpEnv) != "" {
+		if err := warmUp(os.Getenv(warmUpBankEnv)); err != nil {
+			println("warm-up:", err.Error()) // the page compiles what is missing itself
+		}
+		return
+	}
+	yieldNow() // the runtime's start-up in a task of its own
 	a, err := boot(context.Background())
 	if err != nil {
 		fatal(err)

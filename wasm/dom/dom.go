@@ -230,3 +230,24 @@ func Await(promise js.Value) (js.Value, error) {
 type jsError string
 
 func (e jsError) Error() string { return string(e) }
+
+// Yield ends the current browser task so that input and painting can run, and returns when the
+// engine's turn comes again. A timer would do the same but browsers clamp nested timers to 4 ms,
+// which over a start-up of a hundred slices adds up; scheduler.yield() (or, where missing, a
+// MessageChannel message) is a task boundary without that wait.
+func Yield() {
+	if s := window.Get("scheduler"); s.Truthy() && s.Get("yield").Type() == js.TypeFunction {
+		if _, err := Await(s.Call("yield")); err == nil {
+			return
+		}
+	}
+	done := make(chan struct{})
+	ch := js.Global().Get("MessageChannel").New()
+	port := ch.Get("port1")
+	fn := js.FuncOf(func(js.Value, []js.Value) any { close(done); return nil })
+	port.Set("onmessage", fn)
+	ch.Get("port2").Call("postMessage", nil)
+	<-done
+	port.Call("close")
+	fn.Release()
+}
