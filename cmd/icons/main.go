@@ -1,9 +1,12 @@
 // Command icons draws the app's icons (the site's diamond mark) as PNG files for the web manifest:
-// 192 and 512 pixels, and a 512-pixel maskable icon whose mark stays inside the safe zone.
+// 192 and 512 pixels, and a 512-pixel maskable icon whose mark stays inside the safe zone; and a
+// 32-pixel favicon.ico beside DIR, for the agents that ask for /favicon.ico whatever the page says.
 // Run it after changing the design: go run ./cmd/icons site/static/icons
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -87,4 +90,29 @@ func main() {
 		}
 		f.Close()
 	}
+	ico, err := favicon(draw(32, false))
+	if err == nil {
+		err = os.WriteFile(filepath.Join(dir, "..", "favicon.ico"), ico, 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+// favicon wraps img as a one-image ICO file holding a PNG, which every current browser reads.
+func favicon(img *image.RGBA) ([]byte, error) {
+	var p bytes.Buffer
+	if err := png.Encode(&p, img); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	size := img.Bounds().Dx()
+	// ICONDIR (reserved, type 1 = icon, one image), then one ICONDIRENTRY; the PNG follows at 22.
+	binary.Write(&b, binary.LittleEndian, [3]uint16{0, 1, 1})
+	b.Write([]byte{byte(size), byte(size), 0, 0})
+	binary.Write(&b, binary.LittleEndian, [2]uint16{1, 32})
+	binary.Write(&b, binary.LittleEndian, [2]uint32{uint32(p.Len()), 22})
+	b.Write(p.Bytes())
+	return b.Bytes(), nil
 }
