@@ -68,13 +68,13 @@ function median(runs) {
   return out;
 }
 
-// The budgets: the study pages at least 95 for performance and accessibility. The practice page
-// carries the 1 MB engine: accessibility at least 90; its performance is recorded against the
-// floor it stands on today (see docs/PERFORMANCE.md), so that it cannot slide unseen.
+// The budgets: the study pages at least 95 for performance and accessibility; the practice page,
+// which carries the 1 MB engine, at least 90 for both. It holds 90 because the engine's compile
+// and warm-up run in a worker (site/assets/js/compile.js); see docs/PERFORMANCE.md.
 const pages = [
   { name: 'home', path: '', performance: 95, accessibility: 95 },
   { name: 'sub-domain page', path: 'domain-3/3-1/', performance: 95, accessibility: 95 },
-  { name: 'practice', path: 'practice/', performance: 75, accessibility: 90 },
+  { name: 'practice', path: 'practice/', performance: 90, accessibility: 90 },
 ];
 const results = {};
 

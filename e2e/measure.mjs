@@ -2,14 +2,17 @@
 // time from navigation to an answerable first question (cold and warm cache), and the time to
 // record an answer (IndexedDB write plus state update). Prints one JSON object.
 // Usage: node e2e/measure.mjs (after make build)
+import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchProfile } from './browser.mjs';
+import { chromiumPath, launchProfile } from './browser.mjs';
 import { startServer, publicDir, appReady } from './server.mjs';
 
 const wasmFile = readdirSync(join(publicDir, 'wasm')).find((f) => f.endsWith('.wasm'));
 const size = (f) => statSync(join(publicDir, 'wasm', f)).size;
+// The browser's version goes with the figures: a new Chromium moves them as much as our code does.
 const result = {
+  browser: execFileSync(chromiumPath, ['--version'], { encoding: 'utf8' }).replace(/ built on.*/s, '').trim(),
   wasm_bytes: size(wasmFile), wasm_brotli_bytes: size(wasmFile + '.br'), wasm_gzip_bytes: size(wasmFile + '.gz'),
 };
 
