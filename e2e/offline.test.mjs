@@ -8,25 +8,12 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchProfile } from './browser.mjs';
-import { startServer, publicDir, root, publishedBank, appReady } from './server.mjs';
+import { startServer, publicDir, root, publishedBank, appReady, offlineReady } from './server.mjs';
 import { shown, answerByKeyboard, tabTo } from './answer.mjs';
 
 let server, bank;
 before(async () => { server = await startServer(); bank = publishedBank(); });
 after(async () => { await server?.stop(); });
-
-// ready waits until the service worker controls the page and has cached every file.
-async function offlineReady(page) {
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
-  const want = JSON.parse(readFileSync(join(publicDir, 'sw.js'), 'utf8').match(/const PRECACHE = (\[.*?\]);/)[1]).length;
-  await page.waitForFunction(async (n) => {
-    const keys = await caches.keys();
-    if (keys.length === 0) return false;
-    return (await (await caches.open(keys[0])).keys()).length >= n;
-  }, want, { timeout: 60000, polling: 250 });
-  return want;
-}
 
 async function answer(page, n) {
   for (let i = 0; i < n; i++) {

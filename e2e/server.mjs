@@ -44,3 +44,18 @@ export function publishedBank() {
 export async function appReady(page) {
   await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
 }
+
+// offlineReady waits until the service worker controls the page and has cached every file, and
+// returns how many. On a first visit the page registers it 3 s after load (site/assets/js/offline.js),
+// so a test that goes offline must wait for this, as a visitor would have to.
+export async function offlineReady(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30000 });
+  const want = JSON.parse(readFileSync(join(publicDir, 'sw.js'), 'utf8').match(/const PRECACHE = (\[.*?\]);/)[1]).length;
+  await page.waitForFunction(async (n) => {
+    const keys = await caches.keys();
+    if (keys.length === 0) return false;
+    return (await (await caches.open(keys[0])).keys()).length >= n;
+  }, want, { timeout: 60000, polling: 250 });
+  return want;
+}

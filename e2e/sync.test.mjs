@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchProfile } from './browser.mjs';
-import { startServer, publishedBank, appReady } from './server.mjs';
+import { startServer, publishedBank, appReady, offlineReady } from './server.mjs';
 import { shown, answerByKeyboard, tabTo } from './answer.mjs';
 
 let server, bank;
@@ -79,7 +79,8 @@ test('two devices sync answers given offline and online; a third joins with the 
     await pb.waitForSelector('[data-role=sync-on]:not([hidden])');
     assert.ok(requests.every((u) => !u.includes(code.replaceAll('-', ''))), 'the code was sent in a request');
 
-    // A answers on the train.
+    // A answers on the train, once its first visit has put the site in the cache.
+    await offlineReady(pa);
     await a.context.setOffline(true);
     await answer(pa, 4, 'domain:1');
     await pa.waitForFunction(() => /Offline/.test(document.getElementById('sync-line').textContent), null, { timeout: 15000 });
