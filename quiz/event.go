@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"strings"
 	"time"
 )
 
@@ -303,6 +302,18 @@ const (
 	idLen       = timeChars + 1 + deviceChars + 1 + seqChars
 )
 
+// crockfordValue maps a byte to its digit in crockford, or -1: a fold parses every event's id, and
+// a table is several times faster than searching the alphabet. Read-only after start-up.
+var crockfordValue = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for i := 0; i < len(crockford); i++ {
+		t[crockford[i]] = int8(i)
+	}
+	return t
+}()
+
 // NewDeviceID returns a random device id (40 bits in 8 base32 characters).
 func NewDeviceID(rng *rand.Rand) string {
 	return encode32(rng.Uint64()&(1<<40-1), deviceChars)
@@ -393,7 +404,7 @@ func encode32(v uint64, width int) string {
 func decode32(s string) (uint64, bool) {
 	var v uint64
 	for i := 0; i < len(s); i++ {
-		k := strings.IndexByte(crockford, s[i])
+		k := crockfordValue[s[i]]
 		if k < 0 {
 			return 0, false
 		}

@@ -115,6 +115,7 @@ func TestDecodeEventRefusesWhatItCannotTrust(t *testing.T) {
 		{"no version", strings.Replace(good, `"v":1,`, ``, 1), quiz.ErrBadEvent},
 		{"bad id", strings.Replace(good, "01JDQ3X7K2-7QF3ZC9A-0000", "1-2-3", 1), quiz.ErrBadEvent},
 		{"id with a letter outside base32", strings.Replace(good, "01JDQ3X7K2", "01JDQ3X7KU", 1), quiz.ErrBadEvent},
+		{"id in lower case", strings.Replace(good, "01JDQ3X7K2", "01jdq3x7k2", 1), quiz.ErrBadEvent},
 		{"unknown type", strings.Replace(good, "practice.answer", "practice.cheat", 1), quiz.ErrBadEvent},
 		{"unknown field", strings.Replace(good, `"ok":true`, `"ok":true,"extra":1`, 1), quiz.ErrBadEvent},
 		{"no question", strings.Replace(good, `"q":"3.1-001",`, ``, 1), quiz.ErrBadEvent},
