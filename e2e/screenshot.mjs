@@ -19,6 +19,10 @@ for (const scheme of ['light', 'dark']) {
     const page = await b.context.newPage();
     for (const p of paths) {
       await page.goto(new URL(p, base).href, { waitUntil: 'load' });
+      // An app page is shown as the user sees it once its engine has started (or failed to).
+      if (await page.locator('#app-status').count()) {
+        await page.waitForSelector('body[data-ready="1"], #app-status.error', { timeout: 30000 }).catch(() => {});
+      }
       const name = (p.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'home');
       const file = `${out}/${name}-${vp.name}-${scheme}.png`;
       await page.screenshot({ path: file, fullPage: process.env.FULL === '1' });
