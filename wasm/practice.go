@@ -59,10 +59,15 @@ func startPractice(a *App) error {
 	form := dom.ByID("practice-form")
 	s := a.State()
 	due := len(quiz.DueQueue(a.cat, s, now()))
-	setup.Q("[data-role=due-count]").Text(fmt.Sprintf("%d questions are due today from your spaced-repetition schedule.", due))
-	if due == 0 {
-		setup.Q("[data-role=due-count]").Text("Nothing is due right now: questions you answer come back here when they are due.")
+	// About as long as the page's placeholder, so that the form does not move when it arrives.
+	note := fmt.Sprintf("%d questions are due today from your spaced-repetition schedule.", due)
+	switch due {
+	case 0:
+		note = "Nothing is due now: answered questions come back when due."
+	case 1:
+		note = "1 question is due today from your spaced-repetition schedule."
 	}
+	setup.Q("[data-role=due-count]").Text(note)
 	setup.Q("[data-role=start]").Disabled(false)
 	// Reflect the URL in the form, so "Practice again" starts where the candidate was.
 	if m := param("mode"); m != "" {
