@@ -73,46 +73,47 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: icons DIR")
 		os.Exit(2)
 	}
-	dir := os.Args[1]
+	if err := run(os.Args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, "icons:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string) error {
 	for _, icon := range []struct {
 		name     string
 		size     int
 		maskable bool
 	}{{"icon-192.png", 192, false}, {"icon-512.png", 512, false}, {"maskable-512.png", 512, true}, {"apple-touch-icon.png", 180, true}} {
-		f, err := os.Create(filepath.Join(dir, icon.name))
+		data, err := encodePNG(draw(icon.size, icon.maskable))
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+			return err
 		}
-		if err := png.Encode(f, draw(icon.size, icon.maskable)); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
+		if err := os.WriteFile(filepath.Join(dir, icon.name), data, 0o644); err != nil {
+			return err
 		}
-		f.Close()
 	}
-	ico, err := favicon(draw(32, false))
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "..", "favicon.ico"), ico, 0o644)
-	}
+	data, err := encodePNG(draw(32, false))
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return err
 	}
+	return os.WriteFile(filepath.Join(dir, "..", "favicon.ico"), favicon(data, 32), 0o644)
 }
 
-// favicon wraps img as a one-image ICO file holding a PNG, which every current browser reads.
-func favicon(img *image.RGBA) ([]byte, error) {
-	var p bytes.Buffer
-	if err := png.Encode(&p, img); err != nil {
-		return nil, err
-	}
+func encodePNG(img image.Image) ([]byte, error) {
 	var b bytes.Buffer
-	size := img.Bounds().Dx()
+	err := png.Encode(&b, img)
+	return b.Bytes(), err
+}
+
+// favicon wraps a size-pixel square PNG as a one-image ICO file, which every current browser reads.
+func favicon(png []byte, size int) []byte {
+	var b bytes.Buffer
 	// ICONDIR (reserved, type 1 = icon, one image), then one ICONDIRENTRY; the PNG follows at 22.
 	binary.Write(&b, binary.LittleEndian, [3]uint16{0, 1, 1})
 	b.Write([]byte{byte(size), byte(size), 0, 0})
 	binary.Write(&b, binary.LittleEndian, [2]uint16{1, 32})
-	binary.Write(&b, binary.LittleEndian, [2]uint32{uint32(p.Len()), 22})
-	b.Write(p.Bytes())
-	return b.Bytes(), nil
+	binary.Write(&b, binary.LittleEndian, [2]uint32{uint32(len(png)), 22})
+	b.Write(png)
+	return b.Bytes()
 }
