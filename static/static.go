@@ -26,18 +26,32 @@ const (
 // fingerprinted matches names such as main.3f2a…9c.css that Hugo's fingerprint (sha256, hex) made.
 var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{16,}\.[a-z0-9]+$`)
 
-func init() {
-	// Content types that some systems' MIME tables lack.
-	for ext, typ := range map[string]string{
-		".wasm":        "application/wasm",
-		".webmanifest": "application/manifest+json",
-		".json":        "application/json",
-		".svg":         "image/svg+xml",
-		".js":          "text/javascript; charset=utf-8",
-		".mjs":         "text/javascript; charset=utf-8",
-	} {
-		_ = mime.AddExtensionType(ext, typ)
+// contentTypes are the content types of every kind of file the site publishes (and of the other
+// text types Precompress handles), so that they do not depend on the host: Go's built-in MIME table
+// lacks .webmanifest and .ico, and a host without /etc/mime.types adds nothing to it. Read-only;
+// other extensions fall back to mime.TypeByExtension. The package never changes the process-wide
+// MIME table, which every other package in the binary shares.
+var contentTypes = map[string]string{
+	".html":        "text/html; charset=utf-8",
+	".css":         "text/css; charset=utf-8",
+	".js":          "text/javascript; charset=utf-8",
+	".json":        "application/json",
+	".wasm":        "application/wasm",
+	".webmanifest": "application/manifest+json",
+	".svg":         "image/svg+xml",
+	".png":         "image/png",
+	".ico":         "image/vnd.microsoft.icon",
+	".txt":         "text/plain; charset=utf-8",
+	".xml":         "text/xml; charset=utf-8",
+}
+
+// contentType returns the Content-Type for a published file name, or "" if its type is unknown.
+func contentType(name string) string {
+	ext := path.Ext(name)
+	if typ, ok := contentTypes[strings.ToLower(ext)]; ok {
+		return typ
 	}
+	return mime.TypeByExtension(ext)
 }
 
 // Handler serves the files of fsys. A path ending in "/" serves that folder's index.html; a folder
@@ -97,7 +111,7 @@ func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, 
 		return
 	}
 	h := w.Header()
-	if typ := mime.TypeByExtension(path.Ext(name)); typ != "" {
+	if typ := contentType(name); typ != "" {
 		h.Set("Content-Type", typ)
 	}
 	h.Set("Cache-Control", CachePolicy(name))

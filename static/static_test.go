@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,6 +67,79 @@ func TestHandlerServesTheSite(t *testing.T) {
 				t.Errorf("Location %q, want %q", rec.Header().Get("Location"), tt.location)
 			}
 		})
+	}
+}
+
+// TestHandlerSendsTheContentTypeOfEveryKindOfFileTheSitePublishes serves one file of each kind the
+// built site holds (Hugo's pages and fingerprinted assets, site/static, the compiled bank, the
+// engine) through the real handler, so a type that no longer comes out right fails here whatever
+// the host's MIME tables say.
+func TestHandlerSendsTheContentTypeOfEveryKindOfFileTheSitePublishes(t *testing.T) {
+	const fp = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	fsys := fstest.MapFS{
+		"index.html":                   {Data: []byte("<h1>home</h1>")},
+		"404.html":                     {Data: []byte("<h1>lost</h1>")},
+		"css/main." + fp + ".css":      {Data: []byte("body{}")},
+		"js/offline." + fp + ".js":     {Data: []byte("1")},
+		"sw.js":                        {Data: []byte("self")},
+		"bank/bank." + fp + ".json":    {Data: []byte("{}")},
+		"bank/bank." + fp + ".json.br": {Data: []byte("BROTLI")},
+		"wasm/quiz." + fp + ".wasm":    {Data: []byte("\x00asm")},
+		"wasm/quiz." + fp + ".wasm.gz": {Data: []byte("GZIP")},
+		"manifest.webmanifest":         {Data: []byte("{}")},
+		"favicon.svg":                  {Data: []byte("<svg/>")},
+		"favicon.ico":                  {Data: []byte("\x00\x00\x01\x00")},
+		"icons/icon-192.png":           {Data: []byte("\x89PNG")},
+		"robots.txt":                   {Data: []byte("User-agent: *")},
+		"sitemap.xml":                  {Data: []byte("<urlset/>")},
+		"OLD.WEBMANIFEST":              {Data: []byte("{}")},
+	}
+	tests := []struct {
+		name, path, accept, want string
+	}{
+		{"page", "/", "", "text/html; charset=utf-8"},
+		{"404 page", "/nowhere", "", "text/html; charset=utf-8"},
+		{"stylesheet", "/css/main." + fp + ".css", "", "text/css; charset=utf-8"},
+		{"script", "/js/offline." + fp + ".js", "", "text/javascript; charset=utf-8"},
+		{"service worker", "/sw.js", "", "text/javascript; charset=utf-8"},
+		{"question bank", "/bank/bank." + fp + ".json", "", "application/json"},
+		{"question bank, brotli copy", "/bank/bank." + fp + ".json", "br", "application/json"},
+		{"engine", "/wasm/quiz." + fp + ".wasm", "", "application/wasm"},
+		{"engine, gzip copy", "/wasm/quiz." + fp + ".wasm", "gzip", "application/wasm"},
+		{"web app manifest", "/manifest.webmanifest", "", "application/manifest+json"},
+		{"upper-case extension", "/OLD.WEBMANIFEST", "", "application/manifest+json"},
+		{"svg icon", "/favicon.svg", "", "image/svg+xml"},
+		{"favicon", "/favicon.ico", "", "image/vnd.microsoft.icon"},
+		{"png icon", "/icons/icon-192.png", "", "image/png"},
+		{"text", "/robots.txt", "", "text/plain; charset=utf-8"},
+		{"xml", "/sitemap.xml", "", "text/xml; charset=utf-8"},
+	}
+	h := Handler(fsys)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest("GET", tt.path, nil)
+			if tt.accept != "" {
+				req.Header.Set("Accept-Encoding", tt.accept)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if got := rec.Header().Get("Content-Type"); got != tt.want {
+				t.Errorf("Content-Type %q, want %q", got, tt.want)
+			}
+			// The type comes from the package's own table, so a host without it serves it too.
+			if ext := strings.ToLower(path.Ext(tt.path)); ext != "" && contentTypes[ext] != tt.want {
+				t.Errorf("the table gives %s %q, want %q", ext, contentTypes[ext], tt.want)
+			}
+			if tt.accept != "" && rec.Header().Get("Content-Encoding") != tt.accept {
+				t.Errorf("the %s copy was not served (Content-Encoding %q)", tt.accept, rec.Header().Get("Content-Encoding"))
+			}
+		})
+	}
+	// Every file type the build compresses has its own content type, not the host's.
+	for ext := range compressible {
+		if contentTypes[ext] == "" {
+			t.Errorf("compressible %s has no content type of its own", ext)
+		}
 	}
 }
 
