@@ -58,7 +58,9 @@ type Client struct {
 	v      Values
 	random io.Reader
 
-	mu       sync.Mutex // one round at a time
+	round sync.Mutex // one round at a time; held across the round's requests
+
+	mu       sync.Mutex // guards the fields below; never held across a request or a storage call
 	cursor   int64
 	known    map[string]bool
 	last     time.Time
@@ -82,16 +84,39 @@ func Open(ctx context.Context, v Values, t Transport, derive syncproto.Deriver, 
 	if err != nil {
 		return nil, err
 	}
-	if s, ok, _ := v.Get(ctx, KeyCursor); ok {
-		c.cursor, _ = strconv.ParseInt(s, 10, 64)
+	// A value that cannot be read stops here: starting over from a cursor of 0 would pull the
+	// whole log again and push everything the server already holds.
+	get := func(key string) (string, error) {
+		s, _, err := v.Get(ctx, key)
+		if err != nil {
+			return "", fmt.Errorf("the sync state could not be read (%w): reload the page; if this keeps happening, turn sync off and on again", err)
+		}
+		return s, nil
 	}
-	if s, ok, _ := v.Get(ctx, KeyKnown); ok && s != "" {
-		for _, id := range strings.Split(s, "\n") {
+	cursor, err := get(KeyCursor)
+	if err != nil {
+		return nil, err
+	}
+	known, err := get(KeyKnown)
+	if err != nil {
+		return nil, err
+	}
+	last, err := get(KeyLast)
+	if err != nil {
+		return nil, err
+	}
+	if cursor != "" {
+		if c.cursor, err = strconv.ParseInt(cursor, 10, 64); err != nil || c.cursor < 0 {
+			return nil, fmt.Errorf("the stored sync state is damaged (cursor %.20q): turn sync off, then on again with the same code", cursor)
+		}
+	}
+	if known != "" {
+		for _, id := range strings.Split(known, "\n") {
 			c.known[id] = true
 		}
 	}
-	if s, ok, _ := v.Get(ctx, KeyLast); ok {
-		c.last, _ = time.Parse(time.RFC3339, s)
+	if last != "" {
+		c.last, _ = time.Parse(time.RFC3339, last) // only shown ("synced 5 minutes ago"): a bad one reads as never
 	}
 	return c, nil
 }
@@ -127,12 +152,14 @@ func Disable(ctx context.Context, v Values) error {
 	return nil
 }
 
-// Pending counts the events of the log the server does not hold yet.
+// Pending counts the events of the log the server does not hold yet. It does not wait for a
+// round that is under way.
 func (c *Client) Pending(p Progress) int {
+	log := p.Log()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
-	for _, e := range p.Log() {
+	for _, e := range log {
 		if !c.known[e.ID] {
 			n++
 		}
@@ -140,7 +167,8 @@ func (c *Client) Pending(p Progress) int {
 	return n
 }
 
-// LastSync is when the last round succeeded; zero if never.
+// LastSync is when the last round succeeded; zero if never. It does not wait for a round that is
+// under way.
 func (c *Client) LastSync() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -155,45 +183,53 @@ type Result struct {
 }
 
 // Sync runs one round: pull, then push. It stops at the first error, keeping what it did before.
+// Rounds run one at a time; Sync waits for the network and storage, so call it from a goroutine.
 func (c *Client) Sync(ctx context.Context, p Progress, now time.Time) (Result, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.round.Lock()
+	defer c.round.Unlock()
 	var res Result
 	pulled, err := c.pull(ctx, p)
 	res.Pulled = pulled
 	if err == nil {
 		res.Pushed, err = c.push(ctx, p)
 	}
+	c.mu.Lock()
 	res.Rejected = c.rejected
+	if err == nil {
+		c.last = now
+	}
+	c.mu.Unlock()
 	if err != nil {
 		return res, err
 	}
-	c.last = now
 	_ = c.v.Put(ctx, KeyLast, now.UTC().Format(time.RFC3339))
-	if c.rejected > 0 {
-		return res, &Error{Kind: Tampered, Msg: fmt.Sprintf("%d synced batches failed their integrity check (altered, or written with another sync code) and were not merged; your progress here is intact. If this keeps happening, turn sync off and start a new sync code.", c.rejected)}
+	if res.Rejected > 0 {
+		return res, &Error{Kind: Tampered, Msg: fmt.Sprintf("%d synced batches failed their integrity check (altered, or written with another sync code) and were not merged; your progress here is intact. If this keeps happening, turn sync off and start a new sync code.", res.Rejected)}
 	}
 	return res, nil
 }
 
 func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
 	merged := 0
+	c.mu.Lock()
+	cursor := c.cursor
+	c.mu.Unlock()
 	for page := 0; page < 10000; page++ {
-		body, _ := json.Marshal(syncproto.PullRequest{V: syncproto.Version, ID: c.keys.ID, After: c.cursor})
+		body, _ := json.Marshal(syncproto.PullRequest{V: syncproto.Version, ID: c.keys.ID, After: cursor})
 		var resp syncproto.PullResponse
 		if err := c.call(ctx, syncproto.PathPull, body, &resp); err != nil {
 			return merged, err
 		}
 		var events []quiz.Event
-		cursor := c.cursor
+		next, rejected := cursor, 0
 		for _, b := range resp.Batches {
-			if b.Seq <= cursor {
+			if b.Seq <= next {
 				return merged, &Error{Kind: Protocol, Msg: "the sync server sent batches out of order; nothing from them was merged. Try again later."}
 			}
-			cursor = b.Seq
+			next = b.Seq
 			plain, err := c.sealer.Open(b.Data)
 			if err != nil {
-				c.rejected++ // never merged; local data is untouched
+				rejected++ // never merged; local data is untouched
 				continue
 			}
 			evs, err := Unpack(plain)
@@ -201,7 +237,7 @@ func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
 				if errors.Is(err, quiz.ErrNewerVersion) {
 					return merged, &Error{Kind: Protocol, Msg: "another device synced with a newer version of the app: reload this page to update, then sync again"}
 				}
-				c.rejected++
+				rejected++
 				continue
 			}
 			events = append(events, evs...)
@@ -213,12 +249,15 @@ func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
 			}
 			merged += n
 		}
+		c.mu.Lock()
+		c.rejected += rejected
 		for _, e := range events {
 			c.known[e.ID] = true
 		}
-		if cursor != c.cursor {
-			c.cursor = cursor
-			if err := c.save(ctx); err != nil {
+		c.mu.Unlock()
+		if next != cursor {
+			cursor = next
+			if err := c.save(ctx, func() { c.cursor = next }); err != nil {
 				return merged, err
 			}
 		}
@@ -230,12 +269,15 @@ func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
 }
 
 func (c *Client) push(ctx context.Context, p Progress) (int, error) {
+	log := p.Log()
 	var pending []quiz.Event
-	for _, e := range p.Log() {
+	c.mu.Lock()
+	for _, e := range log {
 		if !c.known[e.ID] {
 			pending = append(pending, e)
 		}
 	}
+	c.mu.Unlock()
 	if len(pending) == 0 {
 		return 0, nil
 	}
@@ -262,34 +304,41 @@ func (c *Client) push(ctx context.Context, p Progress) (int, error) {
 		if err := c.call(ctx, syncproto.PathPush, body, &resp); err != nil {
 			return pushed, err
 		}
-		for _, g := range groups[start:end] {
-			for _, e := range g {
-				c.known[e.ID] = true
-				pushed++
+		err = c.save(ctx, func() {
+			for _, g := range groups[start:end] {
+				for _, e := range g {
+					c.known[e.ID] = true
+					pushed++
+				}
 			}
-		}
-		// Our own batches need not come back on the next pull, unless another device's came first.
-		if resp.First == c.cursor+1 {
-			c.cursor = resp.Last
-		}
-		if err := c.save(ctx); err != nil {
+			// Our own batches need not come back on the next pull, unless another device's came first.
+			if resp.First == c.cursor+1 {
+				c.cursor = resp.Last
+			}
+		})
+		if err != nil {
 			return pushed, err
 		}
 	}
 	return pushed, nil
 }
 
-// save persists the cursor and the known ids. A crash before it only repeats work next round.
-func (c *Client) save(ctx context.Context) error {
+// save applies change to the client's state, then persists the cursor and the known ids. A
+// crash before it only repeats work next round.
+func (c *Client) save(ctx context.Context, change func()) error {
+	c.mu.Lock()
+	change()
 	ids := make([]string, 0, len(c.known))
 	for id := range c.known {
 		ids = append(ids, id)
 	}
+	cursor := c.cursor
+	c.mu.Unlock()
 	sort.Strings(ids)
 	if err := c.v.Put(ctx, KeyKnown, strings.Join(ids, "\n")); err != nil {
 		return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
 	}
-	if err := c.v.Put(ctx, KeyCursor, strconv.FormatInt(c.cursor, 10)); err != nil {
+	if err := c.v.Put(ctx, KeyCursor, strconv.FormatInt(cursor, 10)); err != nil {
 		return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
 	}
 	return nil

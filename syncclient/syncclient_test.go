@@ -446,3 +446,93 @@ func render(t *testing.T, q QR, scale int) image.Image {
 	}
 	return img
 }
+
+// failingValues is a device's named values where reading one key fails.
+type failingValues struct {
+	*values
+	key string
+}
+
+func (f failingValues) Get(ctx context.Context, k string) (string, bool, error) {
+	if k == f.key {
+		return "", false, errors.New("IndexedDB: the transaction was aborted")
+	}
+	return f.values.Get(ctx, k)
+}
+
+func TestOpenReportsASyncStateItCannotReadInsteadOfStartingOver(t *testing.T) {
+	srv := newServer(t)
+	a := newDevice(t, srv, "laptop")
+	a.answer(5, t0)
+	a.enable(t, newCode(t, 4))
+	a.sync(t)
+	for _, key := range []string{KeyCursor, KeyKnown, KeyLast} {
+		c, err := Open(t.Context(), failingValues{a.values, key}, a.t, stdcrypto.Derive, random(5))
+		if err == nil || c != nil {
+			t.Errorf("%s unreadable: Open gave a client (%v) and error %v; want an error, not a client that starts from nothing", key, c != nil, err)
+			continue
+		}
+		if !strings.Contains(err.Error(), "could not be read") || !strings.Contains(err.Error(), "aborted") {
+			t.Errorf("%s unreadable: the message %q does not say what failed", key, err)
+		}
+	}
+	// A damaged cursor is refused too, with what to do.
+	if err := a.values.Put(t.Context(), KeyCursor, "12x"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Open(t.Context(), a.values, a.t, stdcrypto.Derive, random(5)); err == nil || c != nil || !strings.Contains(err.Error(), "turn sync off") {
+		t.Errorf("damaged cursor: Open gave a client (%v) and error %v; want an error that says what to do", c != nil, err)
+	}
+}
+
+// stallingTransport holds every request until released, as a slow network does.
+type stallingTransport struct {
+	httpTransport
+	arrived chan struct{}
+	release chan struct{}
+}
+
+func (s *stallingTransport) Post(ctx context.Context, path, token string, body []byte) (int, []byte, error) {
+	s.arrived <- struct{}{}
+	<-s.release
+	return s.httpTransport.Post(ctx, path, token, body)
+}
+
+func TestPendingAndLastSyncAnswerWhileARoundWaitsForTheNetwork(t *testing.T) {
+	srv := newServer(t)
+	a := newDevice(t, srv, "laptop")
+	a.answer(7, t0)
+	st := &stallingTransport{httpTransport: httpTransport{base: srv.url}, arrived: make(chan struct{}), release: make(chan struct{})}
+	c, err := Enable(t.Context(), a.values, st, stdcrypto.Derive, newCode(t, 6), random(6))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := c.Sync(t.Context(), a, t0); done <- err }()
+	<-st.arrived // the round holds its pull request in flight
+	answered := make(chan int, 1)
+	go func() {
+		n := c.Pending(a)
+		c.LastSync()
+		answered <- n
+	}()
+	select {
+	case n := <-answered:
+		if n != 7 {
+			t.Errorf("Pending during the round = %d, want 7", n)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Pending and LastSync waited for the round's request: a page showing the sync status would hang with it")
+	}
+	go func() {
+		for range st.arrived {
+		}
+	}()
+	close(st.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Pending(a); n != 0 {
+		t.Errorf("Pending after the round = %d", n)
+	}
+}
