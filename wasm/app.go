@@ -9,9 +9,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall/js"
@@ -31,22 +31,50 @@ const dbName = "issmp-progress"
 const summaryKey = "issmp-summary"
 
 // App is the running app on one page.
+//
+// The rule that keeps the page from freezing: an event listener (a js.FuncOf callback) runs on
+// the JavaScript thread and must return without waiting, because whatever it would wait for (an
+// IndexedDB request, a fetch, a goroutine that awaits one) needs that thread to finish. So:
+//   - App.mu guards memory only. Nothing holds it across an await, a channel operation or a call
+//     into JavaScript that may call back into Go; a listener may take it and never waits long.
+//   - Every write goes through one queue and one writer goroutine (writeLoop), in the order the
+//     candidate acted. Record and Put enqueue and return at once; the writer awaits storage.
+//   - Only goroutines wait: for a write's outcome, a merge, a fetch.
+//
+// internal/arch checks the first and last points on the source of this package; docs/BROWSER.md
+// says more.
 type App struct {
 	cat        *quiz.Catalog
 	store      store.Store
 	persistent bool // false when IndexedDB was unavailable and progress lives in memory
 	device     string
-	ids        *quiz.IDs
 	rng        *rand.Rand
 	unreadable []store.Unreadable
 
-	mu    sync.Mutex // guards log and state, and orders writes
-	log   []quiz.Event
-	state *quiz.State
+	mu       sync.Mutex     // guards progress, unsaved and queue: memory only (see above)
+	progress *quiz.Progress // the stored log plus this device's events waiting to be stored
+	unsaved  map[string]bool
+	queue    []write
+	wake     chan struct{} // tells the writer the queue is not empty; buffered, never blocks
 
-	listeners []func() // called after the state changes
+	uids      int      // App.uid's counter
+	listeners []func() // called, each in a goroutine, after storage changed
 	askedKeep bool     // whether persistent storage was requested on this page
 	sync      *syncer  // cross-device sync; set by startSync
+}
+
+// write is one entry of the write queue.
+type write struct {
+	own   []quiz.Event // this device's events, shown already (in progress) and stored now
+	merge []quiz.Event // events from elsewhere, added once stored
+	key   string       // a named value to set, with value
+	value string
+	done  chan writeResult // receives the outcome once; buffered
+}
+
+type writeResult struct {
+	added int // merge: how many events were new
+	err   error
 }
 
 // now is the adapter's clock; the engine takes time as an argument.
@@ -162,7 +190,7 @@ func yielder(slice time.Duration) func() {
 // reads them).
 func mark(name string) { js.Global().Get("performance").Call("mark", name) }
 
-// load reads the device id and the log from the store and folds the state.
+// load reads the device id and the log from the store, folds the state and starts the writer.
 func (a *App) load(ctx context.Context) error {
 	device, ok, err := a.store.Get(ctx, store.KeyDevice)
 	if err != nil {
@@ -179,20 +207,15 @@ func (a *App) load(ctx context.Context) error {
 		return fmt.Errorf("your saved progress could not be read: %v", err)
 	}
 	a.unreadable = bad
-	last := ""
-	for _, e := range events {
-		if _, dev, _, _ := quiz.ParseID(e.ID); dev == device && e.ID > last {
-			last = e.ID
-		}
-	}
-	a.ids, err = quiz.NewIDs(device, last)
+	yieldNow()
+	p, err := quiz.NewProgress(device, events)
 	if err != nil {
 		return err
 	}
-	a.device = device
-	a.log = events
-	yieldNow()
-	a.state = quiz.Fold(events)
+	a.device, a.progress = device, p
+	a.unsaved = map[string]bool{}
+	a.wake = make(chan struct{}, 1)
+	go a.writeLoop()
 	if len(bad) > 0 {
 		a.warn(fmt.Sprintf("%d saved records could not be read and were left untouched; everything else loaded. Export your progress from Settings to keep a copy.", len(bad)))
 	}
@@ -201,44 +224,195 @@ func (a *App) load(ctx context.Context) error {
 	return nil
 }
 
-// NextID returns a new event id.
+// NextID returns the id for a new event of this device. Ids increase in the order they are
+// taken: take the id and Record its event without waiting in between, so that the log's order is
+// the order in which the candidate acted.
 func (a *App) NextID() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.ids.Next(now())
+	return a.progress.NextID(now())
 }
 
-// Record writes new events of this device to storage, and only then applies them: when Record
-// returns nil, the answer survives a closed tab. Call it from a goroutine, never from an event
-// listener directly.
-func (a *App) Record(events ...quiz.Event) error {
+// Saved is the outcome of a queued write, delivered once.
+type Saved <-chan writeResult
+
+// Wait waits for the write and returns its error. Only a goroutine may wait, never a listener.
+func (s Saved) Wait() error { return (<-s).err }
+
+// Record takes new events of this device. They count at once (State includes them), so the page
+// can show what the candidate did; the writer stores them after everything queued before. If the
+// write fails they are taken back out of the state, and the Saved says why. Record never waits:
+// listeners call it directly.
+func (a *App) Record(events ...quiz.Event) Saved {
+	done := make(chan writeResult, 1)
+	if len(events) == 0 {
+		close(done) // nothing to store: Wait returns nil at once
+		return done
+	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
+	a.progress.Add(events)
+	for _, e := range events {
+		a.unsaved[e.ID] = true
+	}
+	a.queue = append(a.queue, write{own: events, done: done})
+	a.mu.Unlock()
+	a.wakeWriter()
+	return done
+}
+
+// Put queues a named value (store.Store's Put) behind the writes queued before it. It never waits.
+func (a *App) Put(key, value string) Saved {
+	done := make(chan writeResult, 1)
+	a.mu.Lock()
+	a.queue = append(a.queue, write{key: key, value: value, done: done})
+	a.mu.Unlock()
+	a.wakeWriter()
+	return done
+}
+
+// Merge adds events from elsewhere (an import, another device) once they are stored, and returns
+// how many were new. It waits for the writer: call it from a goroutine.
+func (a *App) Merge(events []quiz.Event) (int, error) {
+	if len(events) == 0 {
+		return 0, nil
+	}
+	done := make(chan writeResult, 1)
+	a.mu.Lock()
+	a.queue = append(a.queue, write{merge: events, done: done})
+	a.mu.Unlock()
+	a.wakeWriter()
+	r := <-done
+	return r.added, r.err
+}
+
+// wakeWriter tells the writer there is work, and marks the page as saving until the queue is
+// empty (body[data-saving]; tests wait for it before a reload).
+func (a *App) wakeWriter() {
+	setSaving(true)
+	select {
+	case a.wake <- struct{}{}:
+	default: // already woken
+	}
+}
+
+// writeLoop is the one writer: it takes the queue as it stands and stores it in order, until the
+// queue is empty, then waits to be woken.
+func (a *App) writeLoop() {
+	for range a.wake {
+		for {
+			a.mu.Lock()
+			batch := a.queue
+			a.queue = nil
+			a.mu.Unlock()
+			if len(batch) == 0 {
+				setSaving(false)
+				break
+			}
+			for len(batch) > 0 {
+				n := 1
+				switch {
+				case batch[0].merge != nil:
+					a.storeMerge(batch[0])
+				case batch[0].own != nil:
+					// A burst of answers goes to storage in one transaction, in order.
+					for n < len(batch) && batch[n].own != nil {
+						n++
+					}
+					a.storeOwn(batch[:n])
+				default:
+					for n < len(batch) && batch[n].own == nil && batch[n].merge == nil {
+						n++
+					}
+					a.storeValues(batch[:n])
+				}
+				batch = batch[n:]
+			}
+		}
+	}
+}
+
+// storeOwn stores this device's events and settles their writes; on failure it takes the events
+// back out of the state.
+func (a *App) storeOwn(ws []write) {
 	perf := js.Global().Get("performance")
 	start := perf.Call("now")
-	defer func() { perf.Call("measure", "record", map[string]any{"start": start, "end": perf.Call("now")}) }()
+	var events []quiz.Event
+	for _, w := range ws {
+		events = append(events, w.own...)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := a.store.Append(ctx, events); err != nil {
-		return fmt.Errorf("your answer could not be saved (%v): try again; if it keeps failing, export your progress from Settings", err)
+	err := a.store.Append(ctx, events)
+	cancel()
+	ids := make([]string, len(events))
+	a.mu.Lock()
+	for i, e := range events {
+		ids[i] = e.ID
+		delete(a.unsaved, e.ID)
 	}
-	sorted := quiz.SortLog(events)
-	inOrder := len(a.log) == 0 || sorted[0].ID > a.log[len(a.log)-1].ID
-	a.log = quiz.Merge(a.log, sorted)
-	if inOrder {
-		for _, e := range sorted {
-			a.state.Apply(e)
-		}
-	} else {
-		a.state = quiz.Fold(a.log)
+	if err != nil {
+		a.progress.Remove(ids)
 	}
-	a.changedLocked()
-	if !a.askedKeep {
+	a.mu.Unlock()
+	if err != nil {
+		err = fmt.Errorf("your answer could not be saved (%v): give it again; if this keeps happening, export your progress from Settings", err)
+	}
+	for _, w := range ws {
+		w.done <- writeResult{err: err}
+	}
+	perf.Call("measure", "record", map[string]any{"start": start, "end": perf.Call("now")})
+	a.changed()
+	if err == nil && !a.askedKeep {
 		a.askedKeep = true
 		go requestPersistence()
 	}
-	go a.syncSoon() // not under a.mu: the syncer takes its own lock
-	return nil
+	if err == nil {
+		a.syncSoon()
+	}
+}
+
+// storeMerge stores the events of a merge that are new here, then adds them to the log.
+func (a *App) storeMerge(w write) {
+	perf := js.Global().Get("performance")
+	start := perf.Call("now")
+	defer func() { perf.Call("measure", "merge", map[string]any{"start": start, "end": perf.Call("now")}) }()
+	a.mu.Lock()
+	fresh := a.progress.Missing(w.merge)
+	a.mu.Unlock()
+	if len(fresh) == 0 {
+		w.done <- writeResult{}
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	err := a.store.Append(ctx, fresh)
+	cancel()
+	if err != nil {
+		w.done <- writeResult{err: fmt.Errorf("the events could not be saved (%v); nothing you had is lost", err)}
+		return
+	}
+	a.mu.Lock()
+	n := a.progress.Add(fresh)
+	a.mu.Unlock()
+	w.done <- writeResult{added: n}
+	a.changed()
+}
+
+// storeValues sets named values; of several for one key, only the last is written.
+func (a *App) storeValues(ws []write) {
+	last := map[string]int{}
+	for i, w := range ws {
+		last[w.key] = i
+	}
+	for i, w := range ws {
+		var err error
+		if last[w.key] == i {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+			if err = a.store.Put(ctx, w.key, w.value); err != nil {
+				err = fmt.Errorf("this browser refused to save data (%v)", err)
+			}
+			cancel()
+		}
+		w.done <- writeResult{err: err}
+	}
 }
 
 // syncSoon asks for a sync round shortly, so that a burst of answers goes in one push.
@@ -281,53 +455,58 @@ func storageAdvice() string {
 	return msg
 }
 
-// Merge adds events from elsewhere (an import, another device) and refolds. It returns how many
-// were new.
-func (a *App) Merge(events []quiz.Event) (int, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	known := make(map[string]bool, len(a.log))
-	for _, e := range a.log {
-		known[e.ID] = true
-	}
-	var fresh []quiz.Event
-	for _, e := range events {
-		if !known[e.ID] {
-			fresh = append(fresh, e)
-		}
-	}
-	if len(fresh) == 0 {
-		return 0, nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	if err := a.store.Append(ctx, fresh); err != nil {
-		return 0, fmt.Errorf("the events could not be saved (%v); nothing you had is lost", err)
-	}
-	a.log = quiz.Merge(a.log, quiz.SortLog(fresh))
-	a.state = quiz.Fold(a.log)
-	a.changedLocked()
-	return len(fresh), nil
-}
-
-// State returns the current state; callers must not modify it.
+// State returns the current state, which includes this device's events still being stored.
+// Callers must not modify it.
 func (a *App) State() *quiz.State {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return a.state
+	return a.progress.State()
 }
 
-// Log returns a copy of the log.
+// Log returns a copy of the stored log: what sync may send and an export holds.
 func (a *App) Log() []quiz.Event {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return append([]quiz.Event(nil), a.log...)
+	log := a.progress.Log()
+	if len(a.unsaved) == 0 {
+		return log
+	}
+	kept := log[:0]
+	for _, e := range log {
+		if !a.unsaved[e.ID] {
+			kept = append(kept, e)
+		}
+	}
+	return kept
 }
 
-// OnChange registers a function to run after every change of state.
+// uid returns a prefix for element ids that is unique on this page.
+func (a *App) uid() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.uids++
+	return "q" + strconv.Itoa(a.uids)
+}
+
+// setSaving marks the page while writes wait in the queue.
+func setSaving(on bool) {
+	doc := dom.Document()
+	if !doc.Truthy() { // the compile worker has no page
+		return
+	}
+	ds := doc.Get("body").Get("dataset")
+	if on {
+		ds.Set("saving", "1")
+	} else {
+		ds.Delete("saving")
+	}
+}
+
+// OnChange registers a function to run, in a goroutine, after every change of storage.
 func (a *App) OnChange(fn func()) { a.listeners = append(a.listeners, fn) }
 
-func (a *App) changedLocked() {
+// changed tells the study pages' summary and the listeners that storage changed.
+func (a *App) changed() {
 	a.writeSummary()
 	for _, fn := range a.listeners {
 		go fn()
@@ -336,7 +515,7 @@ func (a *App) changedLocked() {
 
 // writeSummary stores the digest the study pages read.
 func (a *App) writeSummary() {
-	data, err := json.Marshal(quiz.Summarize(a.cat, a.state, now()))
+	data, err := json.Marshal(quiz.Summarize(a.cat, a.State(), now()))
 	if err != nil {
 		return
 	}
@@ -399,5 +578,3 @@ func param(name string) string {
 	}
 	return v.String()
 }
-
-var errStopped = errors.New("stopped")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall/js"
 	"time"
 
@@ -17,17 +16,16 @@ import (
 
 // examUI runs the mock-exam page.
 type examUI struct {
-	a       *App
-	x       *quiz.MockExam
-	i       int
-	view    *itemView
-	pending sync.WaitGroup // answers being written
-	moving  bool
-	ticker  js.Func
-	tickID  js.Value
-	warned  map[int]bool
-	ending  bool
-	keys    *dom.Handler
+	a        *App
+	x        *quiz.MockExam
+	i        int
+	view     *itemView
+	ticker   js.Func
+	tickID   js.Value
+	warned   map[int]bool
+	ending   bool
+	keys     *dom.Handler
+	reviewHs dom.Handlers // the review screen's item buttons
 
 	run, question, counter, clock, flag, navToggle, nav, navList, announceEl dom.El
 }
@@ -50,7 +48,7 @@ func startExam(a *App) error {
 			// Time ran out while the page was closed: the exam is over, submit it now.
 			e, err := quiz.SubmitExam(x, a.NextID())
 			if err == nil {
-				err = a.Record(e)
+				err = a.Record(e).Wait() // the main goroutine, not a listener: it may wait
 			}
 			if err != nil {
 				return err
@@ -62,24 +60,35 @@ func startExam(a *App) error {
 		}
 		begin.Hide()
 		resume.Show().On("click", func(js.Value) {
-			go func() { start.Hide(); u.open(a.State().CurrentExam()) }() // open reads storage: not on the JS thread
+			if resume.Get("disabled").Bool() {
+				return // a second tap would open the exam twice
+			}
+			resume.Disabled(true)
+			go func() { u.open(a.State().CurrentExam()); start.Hide() }() // open reads storage: not on the JS thread
 		})
 		return nil
 	}
 	begin.Disabled(false).On("click", func(js.Value) {
+		if begin.Get("disabled").Bool() {
+			return
+		}
 		begin.Disabled(true)
+		e, err := quiz.StartExam(a.cat, a.State(), a.NextID(), a.rng)
+		if err != nil {
+			a.fail(err)
+			begin.Disabled(false)
+			return
+		}
+		saved := a.Record(e)
 		go func() {
-			e, err := quiz.StartExam(a.cat, a.State(), a.NextID(), a.rng)
-			if err == nil {
-				err = a.Record(e)
-			}
-			if err != nil {
+			// The exam opens once its start is stored: a reload then finds it.
+			if err := saved.Wait(); err != nil {
 				a.fail(err)
 				begin.Disabled(false)
 				return
 			}
-			start.Hide()
 			u.open(a.State().CurrentExam())
+			start.Hide()
 		}()
 	})
 	return nil
@@ -113,6 +122,16 @@ func (u *examUI) drawHistory(box dom.El) {
 
 // open shows the exam screen at the first unanswered item.
 func (u *examUI) open(x *quiz.MockExam) {
+	// Resume at the item the candidate was on; a new exam starts at item 1.
+	// Read first, so that the exam never shows without its item.
+	first := 0
+	if v, ok, err := u.a.store.Get(context.Background(), examPositionKey); err == nil && ok {
+		if id, pos, found := strings.Cut(v, " "); found && id == x.ID {
+			if n, err := strconv.Atoi(pos); err == nil && n >= 0 && n < len(x.Items) {
+				first = n
+			}
+		}
+	}
 	u.x = x
 	// An update of the site waits while this is set (offline.js).
 	dom.Document().Get("body").Get("dataset").Set("exam", "running")
@@ -131,6 +150,8 @@ func (u *examUI) open(x *quiz.MockExam) {
 		u.nav.Visible(open)
 		u.navToggle.Attr("aria-expanded", strconv.FormatBool(open))
 	})
+	a := u.a
+	a.OnChange(func() { u.refresh(); u.drawNav() })
 	u.run.Q("[data-role=prev]").On("click", func(js.Value) { u.goTo(u.i - 1) })
 	u.run.Q("[data-role=next]").On("click", func(js.Value) { u.goTo(u.i + 1) })
 	u.run.Q("[data-role=review]").On("click", func(js.Value) { u.showReview() })
@@ -139,15 +160,6 @@ func (u *examUI) open(x *quiz.MockExam) {
 	review.Q("[data-role=submit]").On("click", func(js.Value) { u.confirmSubmit() })
 	u.keys = dom.Document().On("keydown", u.onKey)
 	u.buildNav()
-	// Resume at the item the candidate was on; a new exam starts at item 1.
-	first := 0
-	if v, ok, err := u.a.store.Get(context.Background(), examPositionKey); err == nil && ok {
-		if id, pos, found := strings.Cut(v, " "); found && id == x.ID {
-			if n, err := strconv.Atoi(pos); err == nil && n >= 0 && n < len(x.Items) {
-				first = n
-			}
-		}
-	}
 	u.ticker = js.FuncOf(func(js.Value, []js.Value) any { u.tick(); return nil })
 	u.tickID = dom.Window().Call("setInterval", u.ticker, 1000)
 	u.tick()
@@ -188,7 +200,7 @@ func (u *examUI) drawNav() {
 	}
 }
 
-// refresh takes the exam's latest state after a write.
+// refresh takes the exam's latest state: a fold of merged events replaces it.
 func (u *examUI) refresh() {
 	if x := u.a.State().Exam(u.x.ID); x != nil {
 		u.x = x
@@ -205,23 +217,29 @@ func (u *examUI) show(i int) {
 	if q == nil {
 		u.question.Append(dom.New("p", "class", "notice").Text("This item is no longer in the question bank; it counts as unanswered."))
 	} else {
-		u.view = newItemView(u.a.cat, q, u.x.Layout(i, q), u.x.Answers[i], func() { u.save(i) }, u.say)
+		u.view = newItemView(u.a.cat, u.a.uid(), q, u.x.Layout(i, q), u.x.Answers[i], func() { u.save(i) }, u.say)
 		u.question.Append(u.view.el)
 	}
 	u.counter.Text(fmt.Sprintf("Item %d of %d", i+1, len(u.x.Items)))
-	u.flag.Attr("aria-pressed", strconv.FormatBool(u.x.Flags[i])).Text(map[bool]string{true: "⚑ Flagged", false: "⚑ Flag for review"}[u.x.Flags[i]])
+	u.drawFlag()
 	u.run.Q("[data-role=prev]").Disabled(i == 0)
 	u.run.Q("[data-role=next]").Disabled(i == len(u.x.Items)-1)
 	u.drawNav()
 	u.counter.Attr("tabindex", "-1").Focus()
-	go func() { _ = u.a.store.Put(context.Background(), examPositionKey, u.x.ID+" "+strconv.Itoa(i)) }()
+	saved := u.a.Put(examPositionKey, u.x.ID+" "+strconv.Itoa(i))
+	go func() {
+		if err := saved.Wait(); err != nil {
+			u.a.warn(sentence(err.Error()) + " A reload may open the exam on another item; your answers are not affected.")
+		}
+	}()
 }
 
 // examPositionKey names the stored value that remembers the item on screen, so that a reload
 // resumes on it.
 const examPositionKey = "exam-position"
 
-// save writes the item's current answer (or its clearing).
+// save records the item's current answer (or its clearing). It runs in the listener of the change:
+// the answer counts at once and the writer stores it behind the ones before.
 func (u *examUI) save(i int) {
 	if u.view == nil || u.ending {
 		return
@@ -231,53 +249,53 @@ func (u *examUI) save(i int) {
 		u.a.fail(err)
 		return
 	}
-	u.pending.Add(1)
-	go func() {
-		defer u.pending.Done()
-		if err := u.a.Record(e); err != nil {
-			u.a.fail(err)
-			return
-		}
-		clearMessage()
-		u.refresh()
-		u.drawNav()
-	}()
+	u.settle(u.a.Record(e), i)
+	u.drawNav()
 }
 
 func (u *examUI) toggleFlag() {
+	if u.ending {
+		return
+	}
 	e, err := quiz.FlagExam(u.x, u.a.NextID(), u.i, !u.x.Flags[u.i])
 	if err != nil {
 		u.a.fail(err)
 		return
 	}
-	u.pending.Add(1)
+	u.settle(u.a.Record(e), u.i)
+	u.drawFlag()
+	u.drawNav()
+}
+
+// settle waits, in a goroutine, for an answer or flag of item i to be stored. If it could not be,
+// the item is drawn again as stored and the candidate is told.
+func (u *examUI) settle(saved Saved, i int) {
 	go func() {
-		defer u.pending.Done()
-		if err := u.a.Record(e); err != nil {
+		if err := saved.Wait(); err != nil {
 			u.a.fail(err)
-			return
+			u.refresh()
+			if u.i == i && !u.ending && !u.run.Get("hidden").Bool() {
+				u.show(i)
+			}
+			u.drawNav()
 		}
-		u.refresh()
-		on := u.x.Flags[u.i]
-		u.flag.Attr("aria-pressed", strconv.FormatBool(on)).Text(map[bool]string{true: "⚑ Flagged", false: "⚑ Flag for review"}[on])
-		u.drawNav()
 	}()
 }
 
-// goTo moves to item i once every answer given so far is stored.
+func (u *examUI) drawFlag() {
+	on := u.x.Flags[u.i]
+	u.flag.Attr("aria-pressed", strconv.FormatBool(on)).Text(map[bool]string{true: "⚑ Flagged", false: "⚑ Flag for review"}[on])
+}
+
+// goTo moves to item i at once: answers still being stored already count in the state it shows.
 func (u *examUI) goTo(i int) {
-	if i < 0 || i >= len(u.x.Items) || u.moving {
+	if i < 0 || i >= len(u.x.Items) || u.ending {
 		return
 	}
-	u.moving = true
-	go func() {
-		defer func() { u.moving = false }()
-		u.pending.Wait()
-		u.refresh()
-		dom.ByID("exam-review").Hide()
-		u.run.Show()
-		u.show(i)
-	}()
+	u.refresh()
+	dom.ByID("exam-review").Hide()
+	u.run.Show()
+	u.show(i)
 }
 
 func (u *examUI) say(msg string) { u.announceEl.Text(msg) }
@@ -300,33 +318,33 @@ func (u *examUI) tick() {
 }
 
 func (u *examUI) showReview() {
-	go func() {
-		u.pending.Wait()
-		u.refresh()
-		un, fl := u.x.ReviewList()
-		review := dom.ByID("exam-review")
-		u.run.Hide()
-		review.Show()
-		review.Q("[data-role=review-summary]").Text(fmt.Sprintf("%d of %d answered, %d not answered, %d flagged for review. Time left: %s.",
-			len(u.x.Items)-len(un), len(u.x.Items), len(un), len(fl), u.clock.Get("textContent").String()))
-		for _, part := range []struct {
-			role  string
-			items []int
-			none  string
-		}{{"unanswered", un, "Every item is answered."}, {"flagged", fl, "No item is flagged."}} {
-			list := review.Q("[data-role=" + part.role + "]").Clear()
-			if len(part.items) == 0 {
-				list.Append(dom.New("li").Text(part.none))
-			}
-			for _, i := range part.items {
-				i := i
-				b := dom.New("button", "type", "button").Text(fmt.Sprintf("Item %d", i+1))
-				b.On("click", func(js.Value) { u.goTo(i) })
-				list.Append(dom.New("li").Append(b))
-			}
+	if u.ending {
+		return
+	}
+	u.refresh()
+	un, fl := u.x.ReviewList()
+	review := dom.ByID("exam-review")
+	u.run.Hide()
+	review.Show()
+	review.Q("[data-role=review-summary]").Text(fmt.Sprintf("%d of %d answered, %d not answered, %d flagged for review. Time left: %s.",
+		len(u.x.Items)-len(un), len(u.x.Items), len(un), len(fl), u.clock.Get("textContent").String()))
+	u.reviewHs.Off() // the buttons of the last review are gone
+	for _, part := range []struct {
+		role  string
+		items []int
+		none  string
+	}{{"unanswered", un, "Every item is answered."}, {"flagged", fl, "No item is flagged."}} {
+		list := review.Q("[data-role=" + part.role + "]").Clear()
+		if len(part.items) == 0 {
+			list.Append(dom.New("li").Text(part.none))
 		}
-		review.Focus()
-	}()
+		for _, i := range part.items {
+			b := dom.New("button", "type", "button").Text(fmt.Sprintf("Item %d", i+1))
+			u.reviewHs.Add(b.On("click", func(js.Value) { u.goTo(i) }))
+			list.Append(dom.New("li").Append(b))
+		}
+	}
+	review.Focus()
 }
 
 func (u *examUI) confirmSubmit() {
@@ -354,15 +372,17 @@ func (u *examUI) submit(notice string) {
 	if u.ending {
 		return
 	}
+	u.refresh()
+	e, err := quiz.SubmitExam(u.x, u.a.NextID())
+	if err != nil {
+		u.a.fail(err)
+		return
+	}
 	u.ending = true
+	// Queued behind every answer given before it, so they all count.
+	saved := u.a.Record(e)
 	go func() {
-		u.pending.Wait()
-		u.refresh()
-		e, err := quiz.SubmitExam(u.x, u.a.NextID())
-		if err == nil {
-			err = u.a.Record(e)
-		}
-		if err != nil {
+		if err := saved.Wait(); err != nil {
 			u.ending = false
 			u.a.fail(err)
 			return
@@ -471,9 +491,14 @@ func (u *examUI) showResults(x *quiz.MockExam) {
 			}
 			rendered = true
 			layout := x.Layout(i, q)
-			v := newItemView(cat, q, layout, x.Answers[i], nil, nil)
+			v := newItemView(cat, u.a.uid(), q, layout, x.Answers[i], nil, nil)
 			v.Lock()
-			r, _ := quiz.Score(q, x.Answers[i])
+			r, err := quiz.Score(q, x.Answers[i])
+			if err != nil {
+				// A damaged answer (from an import, say) shows as wrong rather than stopping the page.
+				r = quiz.Result{Answered: true}
+				body.Append(dom.New("p", "class", "notice").Text("The answer stored for this item does not fit the question, so it counts as wrong."))
+			}
 			body.Append(v.el, renderFeedback(cat, q, layout, x.Answers[i], r))
 		})
 		li.Append(det)

@@ -23,8 +23,6 @@ var typeNames = map[quiz.ItemType]string{
 
 const letters = "ABCDEFGHIJ"
 
-var itemSeq int
-
 // itemView shows one question and reads the candidate's response back from the page.
 type itemView struct {
 	cat      *quiz.Catalog
@@ -53,10 +51,10 @@ func studyURL(p quiz.Place) string {
 	return fmt.Sprintf("/domain-%s/%s/#task-%s", p.Domain.ID, strings.ReplaceAll(p.SubDomain.ID, ".", "-"), strings.ReplaceAll(p.Task.ID, ".", "-"))
 }
 
-// newItemView renders a question with its layout, restoring a prior response if given.
-func newItemView(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, prior quiz.Response, onChange func(), announce func(string)) *itemView {
-	itemSeq++
-	v := &itemView{cat: cat, q: q, layout: layout, uid: "q" + strconv.Itoa(itemSeq), onChange: onChange, announce: announce, row: -1, col: -1}
+// newItemView renders a question with its layout, restoring a prior response if given. uid
+// prefixes the ids of its elements and must be unique on the page (App.uid).
+func newItemView(cat *quiz.Catalog, uid string, q *quiz.Question, layout quiz.Layout, prior quiz.Response, onChange func(), announce func(string)) *itemView {
+	v := &itemView{cat: cat, q: q, layout: layout, uid: uid, onChange: onChange, announce: announce, row: -1, col: -1}
 	v.el = dom.Clone("tpl-question")
 	p := cat.Places[q.ID]
 	v.el.Q("[data-role=task]").Text(fmt.Sprintf("Task %s", p.Task.ID))

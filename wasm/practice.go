@@ -135,7 +135,7 @@ func (p *practice) show() {
 	p.checked = false
 	p.question.Clear()
 	p.feedback.Clear()
-	p.view = newItemView(p.a.cat, q, quiz.Shuffle(q, p.a.rng), nil, clearMessage, p.announce)
+	p.view = newItemView(p.a.cat, p.a.uid(), q, quiz.Shuffle(q, p.a.rng), nil, clearMessage, p.announce)
 	p.question.Append(p.view.el)
 	p.counter.Text(fmt.Sprintf("Question %d of %d", p.i+1, len(p.plan)))
 	if p.i > 0 {
@@ -167,9 +167,11 @@ func (p *practice) onCheck() {
 	}
 	p.busy = true
 	p.check.Disabled(true)
+	saved := p.a.Record(e)
 	go func() {
 		defer func() { p.busy = false }()
-		if err := p.a.Record(e); err != nil {
+		// The feedback shows once the answer is stored: what it says is what a reload finds.
+		if err := saved.Wait(); err != nil {
 			p.a.fail(err)
 			p.check.Disabled(false)
 			return

@@ -36,8 +36,9 @@ func startSettings(a *App) error {
 			resetStatus.Text("Nothing was reset: type the word reset to confirm.")
 			return
 		}
+		saved := a.Record(quiz.NewReset(a.NextID()))
 		go func() {
-			if err := a.Record(quiz.NewReset(a.NextID())); err != nil {
+			if err := saved.Wait(); err != nil {
 				resetStatus.Text(sentence(err.Error()))
 				return
 			}
