@@ -23,6 +23,8 @@ func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r q
 		verdict.Text("✗ Not correct").Class("wrong", true)
 	}
 	detail := fb.Q("[data-role=detail]")
+	// Which parts were right is the engine's verdict (res.Parts): nothing here scores again.
+	right := func(i int) bool { return i >= 0 && i < len(res.Parts) && res.Parts[i] }
 	chosen := map[int]bool{}
 	for _, i := range r {
 		chosen[i] = true
@@ -73,8 +75,10 @@ func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r q
 		for pos, c := range q.Choices {
 			li := dom.New("li")
 			line := c.Text
-			if len(r) == len(q.Choices) && r[pos] != pos {
-				line += fmt.Sprintf(" (you placed “%s” here)", short(q.Choices[r[pos]].Text))
+			if res.Answered && !right(pos) {
+				if pos < len(r) && r[pos] >= 0 && r[pos] < len(q.Choices) {
+					line += fmt.Sprintf(" (you placed “%s” here)", short(q.Choices[r[pos]].Text))
+				}
 				li.Class("chosen", true)
 			}
 			li.Append(dom.New("p", "class", "option-line").Text(line), dom.New("p", "class", "why").Text(c.Why))
@@ -87,10 +91,10 @@ func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r q
 		for i, p := range q.Pairs {
 			li := dom.New("li")
 			line := fmt.Sprintf("%s → %s", p.Item, p.Match)
-			ok := len(r) == len(q.Pairs) && r[i] == i
+			ok := right(i)
 			if !ok {
 				yours := "nothing"
-				if len(r) == len(q.Pairs) && r[i] >= 0 {
+				if i < len(r) && r[i] >= 0 && r[i] < len(options) {
 					yours = "“" + options[r[i]] + "”"
 				}
 				line = "✗ " + line + " (you chose " + yours + ")"
@@ -109,11 +113,11 @@ func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r q
 		g := q.Grid
 		kr, kc := q.Key[0], q.Key[1]
 		detail.Append(dom.New("p", "class", "option-line").Text(fmt.Sprintf("The answer: %s %s, %s %s.", g.RowsLabel, g.Rows[kr].Text, g.ColsLabel, g.Cols[kc].Text)))
-		if len(r) == 2 {
-			if r[0] != kr {
+		if res.Answered && len(r) == 2 && r[0] >= 0 && r[0] < len(g.Rows) && r[1] >= 0 && r[1] < len(g.Cols) {
+			if !right(0) {
 				detail.Append(dom.New("p", "class", "why").Text(fmt.Sprintf("You chose %s %s: %s", g.RowsLabel, g.Rows[r[0]].Text, g.Rows[r[0]].Why)))
 			}
-			if r[1] != kc {
+			if !right(1) {
 				detail.Append(dom.New("p", "class", "why").Text(fmt.Sprintf("You chose %s %s: %s", g.ColsLabel, g.Cols[r[1]].Text, g.Cols[r[1]].Why)))
 			}
 		}
