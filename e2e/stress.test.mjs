@@ -405,3 +405,35 @@ test('bursts in practice: answer changes then check, then next, answer and check
     await b.close();
   }
 });
+
+// ---- A write that fails ----
+
+test('an answer the browser refuses to store is taken back from the screen, and the candidate is told', { timeout: 120000 }, async () => {
+  const b = await launchProfile();
+  try {
+    const page = await b.context.newPage();
+    const model = await startExam(page, 8);
+    const i = model.items.findIndex((it) => it.kind === 'single');
+    assert.ok(i >= 0, 'a multiple-choice item among the first 8');
+    await goToItem(page, i);
+    await page.click('#exam-run .choice:nth-child(1) input');
+    await page.waitForFunction(() => !document.body.dataset.saving);
+    // The storage now refuses every write, as a full disk does.
+    await page.evaluate(() => { IDBObjectStore.prototype.put = () => { throw new DOMException('The quota was exceeded', 'QuotaExceededError'); }; });
+    await page.click('#exam-run .choice:nth-child(2) input');
+    await page.waitForSelector('#app-message[data-kind=error]:not([hidden])');
+    assert.match(await page.textContent('#app-message'), /could not be saved.*give it again/);
+    // In view once the (smooth) scroll has run.
+    await page.waitForFunction(() => { const r = document.querySelector('#app-message').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }, null, { timeout: 5000 });
+    await page.waitForFunction(() => !document.body.dataset.saving);
+    assert.deepEqual(await checkedPositions(page), [0], 'the item shows the answer that is stored, not the refused one');
+    await page.reload();
+    await appReady(page);
+    await page.click('#exam-start [data-role=resume]');
+    await page.waitForSelector('#exam-run:not([hidden])');
+    await goToItem(page, i);
+    assert.deepEqual(await checkedPositions(page), [0], 'after a reload too');
+  } finally {
+    await b.close();
+  }
+});

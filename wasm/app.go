@@ -544,6 +544,11 @@ func showMessage(msg, kind string) {
 		return
 	}
 	el.Text(msg).Attr("data-kind", kind).Show()
+	if kind == "error" {
+		// Wherever the candidate is on the page, an error must be seen (its CSS keeps it clear of
+		// the sticky exam bar).
+		el.Call("scrollIntoView", map[string]any{"block": "nearest"})
+	}
 }
 
 func clearMessage() { dom.ByID("app-message").Hide() }

@@ -26,12 +26,13 @@ type examUI struct {
 	ending   bool
 	keys     *dom.Handler
 	reviewHs dom.Handlers // the review screen's item buttons
+	placed   int          // the item whose position was last stored, -1 for none
 
 	run, question, counter, clock, flag, navToggle, nav, navList, announceEl dom.El
 }
 
 func startExam(a *App) error {
-	u := &examUI{a: a, warned: map[int]bool{}}
+	u := &examUI{a: a, warned: map[int]bool{}, placed: -1}
 	start := dom.ByID("exam-start")
 	if id := param("results"); id != "" {
 		if x := a.State().Exam(id); x != nil && x.Submitted {
@@ -226,6 +227,10 @@ func (u *examUI) show(i int) {
 	u.run.Q("[data-role=next]").Disabled(i == len(u.x.Items)-1)
 	u.drawNav()
 	u.counter.Attr("tabindex", "-1").Focus()
+	if i == u.placed {
+		return // drawn again where it was: the position is stored already
+	}
+	u.placed = i
 	saved := u.a.Put(examPositionKey, u.x.ID+" "+strconv.Itoa(i))
 	go func() {
 		if err := saved.Wait(); err != nil {
@@ -271,14 +276,19 @@ func (u *examUI) toggleFlag() {
 // the item is drawn again as stored and the candidate is told.
 func (u *examUI) settle(saved Saved, i int) {
 	go func() {
-		if err := saved.Wait(); err != nil {
-			u.a.fail(err)
-			u.refresh()
-			if u.i == i && !u.ending && !u.run.Get("hidden").Bool() {
-				u.show(i)
+		err := saved.Wait()
+		if err == nil {
+			if dom.ByID("app-message").GetAttr("data-kind") == "error" {
+				clearMessage() // an earlier write failed; this one did not
 			}
-			u.drawNav()
+			return
 		}
+		u.refresh()
+		if u.i == i && !u.ending && !u.run.Get("hidden").Bool() {
+			u.show(i)
+		}
+		u.drawNav()
+		u.a.fail(err) // last: drawing the item again may move the page, and the message must be in view
 	}()
 }
 
