@@ -54,13 +54,21 @@ func Lint(src *Source, o *quiz.Outline) []Problem {
 	for _, it := range src.Items {
 		l.question(it)
 	}
+	cases := map[string]string{}
 	for _, s := range src.Scenarios {
 		l.scenario(s)
+		cases[s.ID] = s.Case
+	}
+	for _, it := range src.Items {
+		if label := gridLabelInStem(&it.Question, cases[it.Scenario]); label != "" && !it.Retired {
+			l.at(it.File, it.Line, "question %s: the stem names the grid's %q, so the cell is found by reading labels; describe the evidence and leave the classifying to the candidate", it.ID, label)
+		}
 	}
 	l.ids()
 	l.ledger()
 	l.nearDuplicates()
 	l.balance()
+	l.cueBalance()
 	SortProblems(l.problems)
 	return l.problems
 }

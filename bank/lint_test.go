@@ -87,7 +87,7 @@ func TestLintCatchesEachError(t *testing.T) {
 		{"missing explanation", "    explanation: Each situation shows one classic treatment; escalation routes a decision but treats nothing by itself.\n", "", "question 3.1-004: no explanation"},
 		{"missing rationale for a wrong option", "      D: Accepted risks are recorded in the risk register with the owner's approval.\n", "", "question 3.1-001: no rationale (why D) for wrong option D"},
 		{"rationale for the key", "    why:\n      A: Lowering", "    why:\n      B: It is right.\n      A: Lowering", "why B: B is a key"},
-		{"missing rationale for a grid row", "        Unlikely: The stem rates the likelihood as likely, two steps above unlikely.\n", "", `question 3.1-005: no rationale for wrong row "Unlikely"`},
+		{"missing rationale for a grid row", "        Unlikely: A yearly recurrence is the opposite of unlikely.\n", "", `question 3.1-005: no rationale for wrong row "Unlikely"`},
 		{"order step without why", "        why: The owner, not security, accepts the risk.\n", "", "question 3.1-003: a step needs text and why"},
 		{"all of the above", "      D: Accept the risk without recording the decision anywhere at all", "      D: All of the above", `"All of the above": no all/none of the above`},
 		{"none of the above", "      E: Hide the risk from the board's reports", "      E: None of the above", `"None of the above": no all/none of the above`},

@@ -2,6 +2,7 @@
 //
 //	go run ./cmd/bank lint [-targets] [-only 3-1.yaml,...]  check it; print file:line: message for each problem
 //	go run ./cmd/bank stats             print its statistics as one JSON object
+//	go run ./cmd/bank cues [-only FILES] list the items whose key stands out by form, then the cue balance and the cue-only guesser's score
 //	go run ./cmd/bank compile -out DIR  write the bank the browser loads (DIR/bank.json)
 //	go run ./cmd/bank ledger            add new ids to the ledger of issued ids
 package main
@@ -18,7 +19,7 @@ import (
 	"github.com/issmp-study/issmp/bank"
 )
 
-const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | compile -out DIR | ledger`
+const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | cues [-only FILES] | compile -out DIR | ledger`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -69,7 +70,53 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "stats":
 		enc := json.NewEncoder(stdout)
-		if err := enc.Encode(bank.Count(src, o)); err != nil {
+		report := struct {
+			bank.Stats
+			Cues    []bank.CueBalance   `json:"cues"`
+			Guesser []bank.GuesserScore `json:"cue_guesser"`
+		}{bank.Count(src, o), bank.MeasureCues(src), bank.GuessByCues(src)}
+		if err := enc.Encode(report); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		return 0
+	case "cues":
+		sub := flag.NewFlagSet("cues", flag.ContinueOnError)
+		sub.SetOutput(stderr)
+		only := sub.String("only", "", "only these files, comma-separated; the balance is then theirs, not the bank's")
+		moves := sub.Bool("moves", false, "also list single items to move in the guesser's order so that keys sit as often at every place")
+		hits := sub.Bool("hits", false, "also list the items whose key the cue-only guesser (fitted on the whole bank) picks out, and why")
+		if err := sub.Parse(rest); err != nil {
+			return 2
+		}
+		whole := src
+		files := map[string]bool{}
+		if *only != "" {
+			src = src.Only(strings.Split(*only, ",")...)
+			for _, f := range strings.Split(*only, ",") {
+				files[f] = true
+			}
+		}
+		for _, c := range bank.ItemCues(src) {
+			fmt.Fprintln(stdout, c)
+		}
+		if *moves {
+			for _, c := range bank.GuesserMoves(whole) {
+				if len(files) == 0 || files[filepath.Base(c.File)] {
+					fmt.Fprintln(stdout, c)
+				}
+			}
+		}
+		if *hits {
+			for _, c := range bank.GuesserHits(whole) {
+				if len(files) == 0 || files[filepath.Base(c.File)] {
+					fmt.Fprintln(stdout, c)
+				}
+			}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(map[string]any{"balance": bank.MeasureCues(src), "guesser": bank.GuessByCues(src)}); err != nil {
 			fmt.Fprintln(stderr, err)
 			return 1
 		}
