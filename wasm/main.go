@@ -44,5 +44,8 @@ func main() {
 	} else {
 		a.ready()
 	}
+	// The study pages' summary is not needed to start: it waits for a task of its own.
+	yieldNow()
+	a.writeSummary()
 	select {} // keep the engine alive for the page's event listeners
 }

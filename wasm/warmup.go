@@ -32,6 +32,7 @@ func warmUp(bankURL string) error {
 	if err := a.load(ctx); err != nil {
 		return err
 	}
+	a.writeSummary()
 	s := a.State()
 	quiz.DueQueue(a.cat, s, now())
 	all, err := quiz.ParseScope("all")
