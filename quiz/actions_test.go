@@ -20,7 +20,7 @@ func TestAFullMockExamThroughTheActions(t *testing.T) {
 			t.Fatal(err)
 		}
 		log = quiz.Merge(log, []quiz.Event{e})
-		return quiz.Fold(log)
+		return quiz.Fold(log, quiz.Rules{})
 	}
 	s := do(quiz.StartExam(c, quiz.NewState(), d.ids.Next(t0), rng))
 	x := s.CurrentExam()

@@ -45,7 +45,7 @@ func BenchmarkFold100000Events(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if s := quiz.Fold(log); s.Events != len(log) {
+		if s := quiz.Fold(log, quiz.Rules{}); s.Events != len(log) {
 			b.Fatal("events lost")
 		}
 	}
@@ -72,7 +72,7 @@ func BenchmarkDueQueueOf1000Cards(b *testing.B) {
 	for i, id := range c.Live {
 		events = append(events, d.answer(t0.Add(time.Duration(i)*time.Minute), id, i%3 != 0))
 	}
-	s := quiz.Fold(quiz.SortLog(events))
+	s := quiz.Fold(quiz.SortLog(events), quiz.Rules{})
 	now := t0.Add(3 * 24 * time.Hour)
 	b.ReportAllocs()
 	b.ResetTimer()

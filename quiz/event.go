@@ -10,9 +10,11 @@ import (
 	"time"
 )
 
-// EventVersion is the version of the event format this code writes. Events of a later version
-// come from a newer app and are refused with a message that says so.
-const EventVersion = 1
+// EventVersion is the newest version of the event format this code reads. Events of a later
+// version come from a newer app and are refused with a message that says so. The app writes
+// version 1 for every event an older app understands, and 2 only for what it does not: arrival
+// notes and resets that name what they reset.
+const EventVersion = 2
 
 // EventType names what an event records.
 type EventType string
@@ -25,7 +27,8 @@ const (
 	ExamFlag       EventType = "exam.flag"       // an exam item flagged or unflagged for review
 	ExamSubmit     EventType = "exam.submit"     // a mock exam ended, by the candidate or the clock
 	SettingSet     EventType = "settings.set"    // a setting changed
-	ProgressReset  EventType = "progress.reset"  // all progress before this event cleared
+	ProgressReset  EventType = "progress.reset"  // progress cleared: what the resetting device had seen
+	EventsArrived  EventType = "events.arrived"  // events dated far ahead reached this device now
 )
 
 // Submit reasons.
@@ -44,7 +47,23 @@ type Event struct {
 	Item     *ExamItemData  // exam.answer, exam.flag
 	Submit   *ExamSubmitData
 	Setting  *SettingData
-	checksum uint64 // of the canonical encoding; breaks ties between two events with one id
+	Reset    *ResetData   // progress.reset; nil in resets written before version 2
+	Arrived  *ArrivalData // events.arrived
+	checksum uint64       // of the canonical encoding; breaks ties between two events with one id
+}
+
+// ResetData says what a reset clears: for each device, the newest event of it that the resetting
+// device held. Events written later, or not yet synced to it, are not cleared: a reset means
+// "everything before this, as this device saw it", not "everything with a smaller timestamp".
+type ResetData struct {
+	Seen map[string]string `json:"seen"`
+}
+
+// ArrivalData notes that events dated more than Tolerance ahead of the clock reached the device
+// at the time of this event's id. The fold places them there, not at their claimed time, so they
+// cannot reorder answers given after they arrived (docs/PROGRESS.md).
+type ArrivalData struct {
+	IDs []string `json:"ids"`
 }
 
 // AnswerData records a practice answer. Correct is recorded as scored at the time, so a later
@@ -101,6 +120,8 @@ const (
 	maxExamItems   = 500
 	maxResponseLen = 64
 	maxSettingLen  = 2048
+	maxDevices     = 1000  // devices a reset may name
+	maxArrivals    = 10000 // events one arrival note may name
 )
 
 // ErrNewerVersion is wrapped when an event comes from a newer version of the app.
@@ -112,6 +133,7 @@ var ErrBadEvent = errors.New("not a valid progress event")
 // MarshalJSON encodes the event in its wire form.
 func (e Event) MarshalJSON() ([]byte, error) {
 	var data any
+	v := 1
 	switch e.Type {
 	case PracticeAnswer:
 		data = e.Answer
@@ -125,6 +147,11 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		data = e.Setting
 	case ProgressReset:
 		data = struct{}{}
+		if e.Reset != nil {
+			data, v = e.Reset, 2
+		}
+	case EventsArrived:
+		data, v = e.Arrived, 2
 	default:
 		return nil, fmt.Errorf("event %s: unknown type %q", e.ID, e.Type)
 	}
@@ -132,7 +159,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(wireEvent{V: EventVersion, ID: e.ID, Type: e.Type, Data: raw})
+	return json.Marshal(wireEvent{V: v, ID: e.ID, Type: e.Type, Data: raw})
 }
 
 // DecodeEvent decodes and validates one event. It never panics: anything malformed is an error
@@ -180,7 +207,19 @@ func DecodeEvent(data []byte) (Event, error) {
 			err = checkSetting(e.Setting)
 		}
 	case ProgressReset:
-		err = strictJSON(w.Data, &struct{}{})
+		if w.V < 2 {
+			err = strictJSON(w.Data, &struct{}{})
+			break
+		}
+		e.Reset = &ResetData{}
+		if err = strictJSON(w.Data, e.Reset); err == nil {
+			err = checkReset(e.Reset)
+		}
+	case EventsArrived:
+		e.Arrived = &ArrivalData{}
+		if err = strictJSON(w.Data, e.Arrived); err == nil {
+			err = checkArrival(e.Arrived)
+		}
 	default:
 		err = fmt.Errorf("unknown type %.40q", w.Type)
 	}
@@ -281,6 +320,30 @@ func checkSubmit(s *ExamSubmitData) error {
 	}
 	if s.Reason != ByCandidate && s.Reason != ByClock {
 		return errors.New("bad submit reason")
+	}
+	return nil
+}
+
+func checkReset(r *ResetData) error {
+	if len(r.Seen) > maxDevices {
+		return errors.New("a reset names too many devices")
+	}
+	for device, id := range r.Seen {
+		if _, dev, _, err := ParseID(id); err != nil || dev != device {
+			return errors.New("a reset names an event that is not of its device")
+		}
+	}
+	return nil
+}
+
+func checkArrival(a *ArrivalData) error {
+	if len(a.IDs) == 0 || len(a.IDs) > maxArrivals {
+		return fmt.Errorf("an arrival note names 1 to %d events", maxArrivals)
+	}
+	for _, id := range a.IDs {
+		if _, _, _, err := ParseID(id); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -443,8 +506,16 @@ func NewSetting(id, key, value string) Event {
 	return sealed(Event{ID: id, Type: SettingSet, Setting: &SettingData{Key: key, Value: value}})
 }
 
-// NewReset makes a progress.reset event.
-func NewReset(id string) Event { return sealed(Event{ID: id, Type: ProgressReset}) }
+// NewReset makes a progress.reset event that clears what the device has seen: for each device,
+// the newest of its events in the device's log (Progress.Seen).
+func NewReset(id string, seen map[string]string) Event {
+	return sealed(Event{ID: id, Type: ProgressReset, Reset: &ResetData{Seen: seen}})
+}
+
+// NewArrival makes an events.arrived event: the events named reached this device at id's time.
+func NewArrival(id string, ids []string) Event {
+	return sealed(Event{ID: id, Type: EventsArrived, Arrived: &ArrivalData{IDs: ids}})
+}
 
 func sealed(e Event) Event {
 	e.seal()

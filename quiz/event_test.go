@@ -77,7 +77,9 @@ func sampleEvents(t testing.TB) []quiz.Event {
 		quiz.NewExamFlag(d.ids.Next(t0), quiz.ExamItemData{Exam: start.ID, Index: 0, Flagged: true}),
 		quiz.NewExamSubmit(d.ids.Next(t0), quiz.ExamSubmitData{Exam: start.ID, Reason: quiz.ByClock}),
 		quiz.NewSetting(d.ids.Next(t0), "theme", "dark"),
-		quiz.NewReset(d.ids.Next(t0)),
+		legacyReset(t, d.ids.Next(t0)),
+		quiz.NewReset(d.ids.Next(t0), map[string]string{"7QF3ZC9A": start.ID}),
+		quiz.NewArrival(d.ids.Next(t0), []string{start.ID}),
 	}
 }
 
@@ -432,8 +434,9 @@ func TestApplyGivesEachEventTypeItsEffect(t *testing.T) {
 			name: "progress.reset clears cards, reviews and exams but keeps settings and the event count",
 			log: func(d *device) []quiz.Event {
 				x := start(d)
-				return []quiz.Event{quiz.NewSetting(d.ids.Next(t0), "theme", "dark"), x, answer(d, 1, x.ID, 0, quiz.Response{1}, true),
-					submit(d, 2, x.ID, quiz.ByCandidate), start(d), d.answer(at(3), "q1", true), quiz.NewReset(d.ids.Next(at(4)))}
+				log := []quiz.Event{quiz.NewSetting(d.ids.Next(t0), "theme", "dark"), x, answer(d, 1, x.ID, 0, quiz.Response{1}, true),
+					submit(d, 2, x.ID, quiz.ByCandidate), start(d), d.answer(at(3), "q1", true)}
+				return append(log, quiz.NewReset(d.ids.Next(at(4)), quiz.Seen(log)))
 			},
 			check: func(t *testing.T, s *quiz.State, log []quiz.Event) {
 				if len(s.Cards) != 0 || len(s.Reviews) != 0 || len(s.Exams) != 0 || s.Practiced != 0 {
@@ -450,7 +453,8 @@ func TestApplyGivesEachEventTypeItsEffect(t *testing.T) {
 		{
 			name: "progress.reset leaves a state that takes new answers",
 			log: func(d *device) []quiz.Event {
-				return []quiz.Event{d.answer(t0, "q1", true), quiz.NewReset(d.ids.Next(at(1))), d.answer(at(2), "q1", false)}
+				first := d.answer(t0, "q1", true)
+				return []quiz.Event{first, quiz.NewReset(d.ids.Next(at(1)), quiz.Seen([]quiz.Event{first})), d.answer(at(2), "q1", false)}
 			},
 			check: func(t *testing.T, s *quiz.State, _ []quiz.Event) {
 				if c := s.Cards["q1"]; c == nil || c.Seen != 1 || c.Right != 0 || s.Practiced != 1 || len(s.Reviews) != 1 {
@@ -462,7 +466,7 @@ func TestApplyGivesEachEventTypeItsEffect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			log := tt.log(newDevice(t, "AAAAAAAA"))
-			s := quiz.Fold(log)
+			s := quiz.Fold(log, quiz.Rules{})
 			if s.Events != len(log) || s.Last != log[len(log)-1].ID {
 				t.Errorf("Events %d Last %s, want %d %s", s.Events, s.Last, len(log), log[len(log)-1].ID)
 			}
@@ -481,7 +485,7 @@ func TestDecodeEventRefusesWhatItCannotTrust(t *testing.T) {
 		want       error
 	}{
 		{"not JSON", `{"v":1,`, quiz.ErrBadEvent},
-		{"newer version", strings.Replace(good, `"v":1`, `"v":2`, 1), quiz.ErrNewerVersion},
+		{"newer version", strings.Replace(good, `"v":1`, `"v":3`, 1), quiz.ErrNewerVersion},
 		{"no version", strings.Replace(good, `"v":1,`, ``, 1), quiz.ErrBadEvent},
 		{"bad id", strings.Replace(good, "01JDQ3X7K2-7QF3ZC9A-0000", "1-2-3", 1), quiz.ErrBadEvent},
 		{"id with a letter outside base32", strings.Replace(good, "01JDQ3X7K2", "01JDQ3X7KU", 1), quiz.ErrBadEvent},
@@ -526,6 +530,6 @@ func FuzzDecodeEvent(f *testing.F) {
 		if _, err := quiz.DecodeEvent(out); err != nil {
 			t.Fatalf("a decoded event does not decode again: %v\n%s", err, out)
 		}
-		quiz.Fold([]quiz.Event{e})
+		quiz.Fold([]quiz.Event{e}, quiz.Rules{})
 	})
 }

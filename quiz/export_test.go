@@ -2,6 +2,7 @@ package quiz_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ func TestExportRoundTripsTheLog(t *testing.T) {
 	if err != nil || skipped != 0 || len(back) != len(log) {
 		t.Fatalf("round trip: %d events, %d skipped, %v", len(back), skipped, err)
 	}
-	if summary(quiz.Fold(back)) != summary(quiz.Fold(log)) {
+	if summary(quiz.Fold(back, quiz.Rules{})) != summary(quiz.Fold(log, quiz.Rules{})) {
 		t.Error("the imported log folds to another state")
 	}
 	empty, _ := quiz.MarshalExport(nil, "", t0)
@@ -39,7 +40,7 @@ func TestParseExportRefusesGarbageClearly(t *testing.T) {
 		{"some other JSON", `{"hello":"world"}`, quiz.ErrNotAnExport},
 		{"empty", ``, quiz.ErrNotAnExport},
 		{"damaged event list", `{"format":"issmp-progress","version":1,"events":{"a":1}}`, quiz.ErrNotAnExport},
-		{"newer file", strings.Replace(string(good), `"version": 1`, `"version": 2`, 1), quiz.ErrNewerVersion},
+		{"newer file", strings.Replace(string(good), fmt.Sprintf(`"version": %d`, quiz.EventVersion), fmt.Sprintf(`"version": %d`, quiz.EventVersion+1), 1), quiz.ErrNewerVersion},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +62,7 @@ func TestSummarizeDigestsMasteryPerTask(t *testing.T) {
 	c := catalog(t, synthBank(t, 300, 0, 41))
 	d := newDevice(t, "AAAAAAAA")
 	q := c.Live[0]
-	s := quiz.Fold(quiz.SortLog([]quiz.Event{d.answer(t0, q, true), d.answer(t0.Add(time.Minute), c.Live[1], false)}))
+	s := quiz.Fold(quiz.SortLog([]quiz.Event{d.answer(t0, q, true), d.answer(t0.Add(time.Minute), c.Live[1], false)}), quiz.Rules{})
 	sum := quiz.Summarize(c, s, t0.Add(2*24*time.Hour))
 	if len(sum.Tasks) != 134 || sum.Answers != 2 || sum.Due < 1 {
 		t.Errorf("summary: %d tasks, %d answers, %d due", len(sum.Tasks), sum.Answers, sum.Due)

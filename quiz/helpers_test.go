@@ -3,6 +3,9 @@ package quiz_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,4 +107,125 @@ func (d *device) answer(at time.Time, q string, ok bool) quiz.Event {
 		r = quiz.Response{1}
 	}
 	return quiz.NewPracticeAnswer(d.ids.Next(at), quiz.AnswerData{Question: q, Response: r, Correct: ok})
+}
+
+// legacyReset makes a progress.reset as apps before event version 2 wrote it: with no record of
+// what the device had seen, so it clears every event placed before it.
+func legacyReset(t testing.TB, id string) quiz.Event {
+	t.Helper()
+	e, err := quiz.DecodeEvent([]byte(`{"v":1,"id":"` + id + `","type":"progress.reset","data":{}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// realBank is the bank compiled from ../content, loaded once for the tests that need questions of
+// every type (loading it takes about half a second).
+var realBank struct {
+	once sync.Once
+	cat  *quiz.Catalog
+	err  error
+}
+
+func realCatalog(t testing.TB) *quiz.Catalog {
+	t.Helper()
+	realBank.once.Do(func() {
+		o, src, err := bank.Load("../content")
+		if err != nil {
+			realBank.err = err
+			return
+		}
+		b, err := bank.Compile(src, o)
+		if err != nil {
+			realBank.err = err
+			return
+		}
+		realBank.cat, realBank.err = quiz.NewCatalog(b)
+	})
+	if realBank.err != nil {
+		t.Fatal(realBank.err)
+	}
+	return realBank.cat
+}
+
+// firstOfType returns the first live question of the catalog of type typ (grid: a hotspot on a
+// grid when true, on a figure when false).
+func firstOfType(t testing.TB, c *quiz.Catalog, typ quiz.ItemType, grid bool) *quiz.Question {
+	t.Helper()
+	for _, id := range c.Live {
+		if q := c.Questions[id]; q.Type == typ && (typ != quiz.Hotspot || (q.Grid != nil) == grid) {
+			return q
+		}
+	}
+	t.Fatalf("the bank has no live %s question", typ)
+	return nil
+}
+
+// validResponse draws a response that fits the question, right or wrong.
+func validResponse(q *quiz.Question, rng *rand.Rand) quiz.Response {
+	switch {
+	case q.Type == quiz.Multi:
+		var r quiz.Response
+		for _, i := range rng.Perm(len(q.Choices))[:1+rng.IntN(len(q.Choices))] {
+			r = append(r, i)
+		}
+		return r
+	case q.Type == quiz.Order:
+		return quiz.Response(rng.Perm(len(q.Choices)))
+	case q.Type == quiz.Match:
+		perm := rng.Perm(len(q.Pairs) + len(q.Extra))
+		r := quiz.Response(perm[:len(q.Pairs)])
+		if rng.IntN(4) == 0 {
+			r[rng.IntN(len(r))] = -1 // an item left unmatched
+		}
+		return r
+	case q.Type == quiz.Hotspot && q.Grid != nil:
+		return quiz.Response{rng.IntN(len(q.Grid.Rows)), rng.IntN(len(q.Grid.Cols))}
+	}
+	return quiz.Response{rng.IntN(len(q.Choices))}
+}
+
+// keyResponse is the right answer to a question.
+func keyResponse(q *quiz.Question) quiz.Response {
+	switch q.Type {
+	case quiz.Order:
+		r := make(quiz.Response, len(q.Choices))
+		for i := range r {
+			r[i] = i
+		}
+		return r
+	case quiz.Match:
+		r := make(quiz.Response, len(q.Pairs))
+		for i := range r {
+			r[i] = i
+		}
+		return r
+	}
+	return append(quiz.Response(nil), q.Key...)
+}
+
+// digest prints every exported field of a state, maps in key order and pointers followed, so that
+// two states compare as strings and a difference shows where they part.
+func digest(s *quiz.State) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "events=%d last=%s practiced=%d pending=%d settings=%v\n", s.Events, s.Last, s.Practiced, s.Pending, s.Settings)
+	for _, u := range s.Unusable {
+		fmt.Fprintf(&b, "unusable %s: %s\n", u.ID, u.Reason)
+	}
+	var qs []string
+	for id := range s.Cards {
+		qs = append(qs, id)
+	}
+	sort.Strings(qs)
+	for _, id := range qs {
+		fmt.Fprintf(&b, "card %s %+v\n", id, *s.Cards[id])
+	}
+	for _, r := range s.Reviews {
+		fmt.Fprintf(&b, "review %+v\n", r)
+	}
+	for _, x := range s.Exams {
+		fmt.Fprintf(&b, "exam %+v\n", *x)
+	}
+	return b.String()
 }

@@ -38,7 +38,13 @@ func randomHistory(t testing.TB, rng *rand.Rand, n int) []quiz.Event {
 		case k == 18:
 			out = append(out, quiz.NewSetting(d.ids.Next(at), "goal", fmt.Sprint(rng.IntN(5))))
 		case k == 19 && rng.IntN(8) == 0:
-			out = append(out, quiz.NewReset(d.ids.Next(at)))
+			// A reset of either kind: an old app's, or one that names what its device had seen
+			// (here, a random part of the history so far).
+			if rng.IntN(2) == 0 {
+				out = append(out, legacyReset(t, d.ids.Next(at)))
+			} else {
+				out = append(out, quiz.NewReset(d.ids.Next(at), quiz.Seen(sample(rng, out))))
+			}
 		}
 	}
 	return out
@@ -138,7 +144,7 @@ func TestFoldDoesNotDependOnArrivalOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for round := 0; round < 100; round++ {
 		all := randomHistory(t, rng, 80)
-		want := summary(quiz.Fold(quiz.SortLog(all)))
+		want := summary(quiz.Fold(quiz.SortLog(all), quiz.Rules{}))
 		// The same events arriving in another order, in pieces, merged in as they come.
 		shuffled := append([]quiz.Event(nil), all...)
 		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
@@ -148,7 +154,7 @@ func TestFoldDoesNotDependOnArrivalOrder(t *testing.T) {
 			log = quiz.Merge(log, quiz.SortLog(shuffled[:k]))
 			shuffled = shuffled[k:]
 		}
-		if got := summary(quiz.Fold(log)); got != want {
+		if got := summary(quiz.Fold(log, quiz.Rules{})); got != want {
 			t.Fatalf("round %d: fold depends on arrival order:\n%s\nvs\n%s", round, got, want)
 		}
 	}

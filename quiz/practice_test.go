@@ -90,7 +90,7 @@ func TestDueNewAndWeakestScopes(t *testing.T) {
 	for i, id := range c.Live[:10] {
 		events = append(events, d.answer(t0.Add(time.Duration(i)*time.Minute), id, i >= 5))
 	}
-	s := quiz.Fold(quiz.SortLog(events))
+	s := quiz.Fold(quiz.SortLog(events), quiz.Rules{})
 	rng := rand.New(rand.NewPCG(1, 1))
 
 	// A day later the missed ones are due, most overdue first; the right ones are not.

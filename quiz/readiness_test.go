@@ -35,7 +35,7 @@ func (l learner) practice(t *testing.T, c *quiz.Catalog, n, days int, rng *rand.
 			if l.memorizes {
 				p = math.Max(p, s.Retrievability(id, at))
 			}
-			s.Apply(d.answer(at, id, rng.Float64() < p))
+			s.Apply(d.answer(at, id, rng.Float64() < p), at, quiz.Rules{Catalog: c})
 		}
 	}
 	return s
@@ -197,7 +197,7 @@ func TestMasteryCountsTasksSubdomainsAndDomains(t *testing.T) {
 			events = append(events, d.answer(t0, id, true))
 		}
 	}
-	m := quiz.ComputeMastery(c, quiz.Fold(quiz.SortLog(events)), t0.Add(time.Hour))
+	m := quiz.ComputeMastery(c, quiz.Fold(quiz.SortLog(events), quiz.Rules{}), t0.Add(time.Hour))
 	te := m.Tasks[task]
 	if te.Seen != te.Live || te.Answers != len(events) || te.P <= m.Overall.P-1e-9 && te.P < 0.6 {
 		t.Errorf("task %s: %+v (overall %+v)", task, te, m.Overall)

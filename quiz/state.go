@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"fmt"
 	"math"
 	"time"
 
@@ -76,11 +77,16 @@ type State struct {
 	Exams     []*MockExam // in start order
 	Settings  map[string]string
 	Practiced int // practice answers since the last reset
-	Events    int // events folded
+	Events    int // events in the log
 	Last      string
-	exams     map[string]*MockExam
-	srs       fsrs.Parameters
-	curve     forgetting
+	// Unusable are the events kept in the log that the fold could not use: an answer that does
+	// not fit its question, a question the bank does not hold, an exam never started.
+	Unusable []Unusable
+	// Pending counts the events dated more than Tolerance after the clock: they count from then.
+	Pending int
+	exams   map[string]*MockExam
+	srs     fsrs.Parameters
+	curve   forgetting
 }
 
 // NewState returns the state of an empty log.
@@ -104,23 +110,16 @@ func (f forgetting) at(days, stability float64) float64 {
 	return math.Pow(1+f.factor*days/min(max(stability, 0.001), 36500), f.decay)
 }
 
-// Fold derives the state from a log sorted by id (see SortLog and Merge). The result depends only
-// on the set of events, never on the order in which they arrived.
-func Fold(log []Event) *State {
-	s := NewState()
-	s.Reviews = make([]Review, 0, len(log)) // nearly every event is an answer: grow once, not 20 times
-	for _, e := range log {
-		s.Apply(e)
-	}
-	return s
-}
-
-// Apply folds one more event into the state. Events must come in id order: a new local event
-// can be applied directly; events merged from elsewhere need a fresh Fold.
-func (s *State) Apply(e Event) {
-	s.Events++
+// Apply folds one more event into the state at time at (its effective time, docs/PROGRESS.md),
+// checking it against the rules. Events must come in the fold's order: a new local event can be
+// applied directly; events merged from elsewhere, arrival notes and resets need a fresh Fold.
+// An event that does not fit the bank is recorded in Unusable and changes nothing else.
+func (s *State) Apply(e Event, at time.Time, r Rules) {
 	s.Last = e.ID
-	at := IDTime(e.ID)
+	if reason := s.check(e, r); reason != "" {
+		s.Unusable = append(s.Unusable, Unusable{ID: e.ID, Reason: reason})
+		return
+	}
 	switch e.Type {
 	case PracticeAnswer:
 		s.Practiced++
@@ -135,8 +134,8 @@ func (s *State) Apply(e Event) {
 		s.exams[x.ID] = x
 	case ExamAnswer, ExamFlag:
 		x := s.exams[e.Item.Exam]
-		if x == nil || x.Submitted || at.After(x.Deadline) || e.Item.Index >= len(x.Items) {
-			return // the exam is unknown, over, or the item does not exist: the answer does not count
+		if x.Submitted || at.After(x.Deadline) {
+			return // the exam is over: a late answer from another device does not count
 		}
 		i := e.Item.Index
 		if e.Type == ExamFlag {
@@ -150,7 +149,7 @@ func (s *State) Apply(e Event) {
 		}
 	case ExamSubmit:
 		x := s.exams[e.Submit.Exam]
-		if x == nil || x.Submitted {
+		if x.Submitted {
 			return
 		}
 		x.Submitted, x.Reason = true, e.Submit.Reason
@@ -167,10 +166,68 @@ func (s *State) Apply(e Event) {
 	case SettingSet:
 		s.Settings[e.Setting.Key] = e.Setting.Value
 	case ProgressReset:
-		settings, events := s.Settings, s.Events
-		*s = *NewState()
-		s.Settings, s.Events, s.Last = settings, events, e.ID
+		// Nothing to do: what a reset clears depends on the whole log, and the fold has already
+		// left it out (erase). Clearing the state here would also clear what a version-2 reset
+		// had not seen. A reset is never applied in place: Progress folds afresh.
 	}
+}
+
+// check says why an event cannot be used against the bank and the state so far, or "".
+func (s *State) check(e Event, r Rules) string {
+	question := func(id string) (*Question, string) {
+		if r.Catalog == nil {
+			return nil, ""
+		}
+		q := r.Catalog.Questions[id]
+		if q == nil {
+			return nil, fmt.Sprintf("question %.64s is not in this bank", id)
+		}
+		return q, ""
+	}
+	fits := func(q *Question, resp Response) string {
+		if q == nil {
+			return ""
+		}
+		if _, err := Score(q, resp); err != nil {
+			return fmt.Sprintf("the answer does not fit question %s", q.ID)
+		}
+		return ""
+	}
+	switch e.Type {
+	case PracticeAnswer:
+		if len(e.Answer.Response) == 0 {
+			return "a practice answer with no response"
+		}
+		q, why := question(e.Answer.Question)
+		if why != "" {
+			return why
+		}
+		return fits(q, e.Answer.Response)
+	case ExamAnswer, ExamFlag:
+		x := s.exams[e.Item.Exam]
+		switch {
+		case x == nil:
+			return "its mock exam is unknown"
+		case e.Item.Index < 0 || e.Item.Index >= len(x.Items):
+			return fmt.Sprintf("the exam has no item %d", e.Item.Index+1)
+		case e.Type == ExamFlag || len(e.Item.Response) == 0:
+			return ""
+		}
+		q, why := question(x.Items[e.Item.Index])
+		if why != "" {
+			return why
+		}
+		return fits(q, e.Item.Response)
+	case ExamSubmit:
+		if s.exams[e.Submit.Exam] == nil {
+			return "its mock exam is unknown"
+		}
+	case ExamStart:
+		if s.exams[e.ID] != nil {
+			return "an exam with this id has started already"
+		}
+	}
+	return ""
 }
 
 // review records an answer on the question's card: right rates Good, wrong rates Again.

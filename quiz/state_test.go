@@ -10,7 +10,7 @@ import (
 
 func TestSpacedRepetitionRatesRightGoodAndWrongAgain(t *testing.T) {
 	d := newDevice(t, "AAAAAAAA")
-	s := quiz.Fold(quiz.SortLog([]quiz.Event{d.answer(t0, "right", true), d.answer(t0, "wrong", false)}))
+	s := quiz.Fold(quiz.SortLog([]quiz.Event{d.answer(t0, "right", true), d.answer(t0, "wrong", false)}), quiz.Rules{})
 	right, wrong := s.Cards["right"], s.Cards["wrong"]
 	if right == nil || wrong == nil {
 		t.Fatal("no cards after answers")
@@ -30,7 +30,7 @@ func TestSpacedRepetitionRatesRightGoodAndWrongAgain(t *testing.T) {
 		t.Errorf("retrievability: a day %.3f, a month %.3f", r1, r2)
 	}
 	// The first answer counts fully as evidence; an answer right after a rehearsal counts little.
-	s = quiz.Fold(quiz.SortLog([]quiz.Event{d.answer(t0.Add(time.Hour), "q", true), d.answer(t0.Add(time.Hour+time.Minute), "q", true)}))
+	s = quiz.Fold(quiz.SortLog([]quiz.Event{d.answer(t0.Add(time.Hour), "q", true), d.answer(t0.Add(time.Hour+time.Minute), "q", true)}), quiz.Rules{})
 	if s.Reviews[0].Novelty != 1 || s.Reviews[1].Novelty > 0.05 {
 		t.Errorf("novelty of first and rehearsed answers: %.3f, %.3f", s.Reviews[0].Novelty, s.Reviews[1].Novelty)
 	}
@@ -52,7 +52,7 @@ func TestMockExamAnswersFlagsSubmitAndClock(t *testing.T) {
 		quiz.NewExamFlag(d.ids.Next(at(5)), quiz.ExamItemData{Exam: start.ID, Index: 2, Flagged: true}),
 		ans(6, 7, 0, true), // no item 7: ignored
 	}
-	s := quiz.Fold(quiz.SortLog(events))
+	s := quiz.Fold(quiz.SortLog(events), quiz.Rules{})
 	x := s.CurrentExam()
 	if x == nil || x.ID != start.ID || x.Submitted {
 		t.Fatalf("exam in progress: %+v", x)
@@ -72,7 +72,7 @@ func TestMockExamAnswersFlagsSubmitAndClock(t *testing.T) {
 	}
 	// An answer after the deadline does not count; the clock's submit ends the exam at the deadline.
 	events = append(events, ans(181, 2, 0, true), quiz.NewExamSubmit(d.ids.Next(at(200)), quiz.ExamSubmitData{Exam: start.ID, Reason: quiz.ByClock}))
-	s = quiz.Fold(quiz.SortLog(events))
+	s = quiz.Fold(quiz.SortLog(events), quiz.Rules{})
 	x = s.Exam(start.ID)
 	if !x.Submitted || x.Reason != quiz.ByClock || !x.Ended.Equal(x.Deadline) || x.Answers[2] != nil {
 		t.Errorf("after time: %+v", x)
@@ -86,7 +86,7 @@ func TestMockExamAnswersFlagsSubmitAndClock(t *testing.T) {
 	}
 	// Nothing changes an exam once submitted.
 	events = append(events, quiz.NewExamSubmit(d.ids.Next(at(201)), quiz.ExamSubmitData{Exam: start.ID, Reason: quiz.ByCandidate}))
-	if x := quiz.Fold(quiz.SortLog(events)).Exam(start.ID); x.Reason != quiz.ByClock {
+	if x := quiz.Fold(quiz.SortLog(events), quiz.Rules{}).Exam(start.ID); x.Reason != quiz.ByClock {
 		t.Error("a second submit changed the exam")
 	}
 }
@@ -96,10 +96,9 @@ func TestResetClearsProgressButKeepsSettings(t *testing.T) {
 	events := []quiz.Event{
 		quiz.NewSetting(d.ids.Next(t0), "size", "20"),
 		d.answer(t0, "q1", true),
-		quiz.NewReset(d.ids.Next(t0.Add(time.Minute))),
-		d.answer(t0.Add(2*time.Minute), "q2", false),
 	}
-	s := quiz.Fold(quiz.SortLog(events))
+	events = append(events, quiz.NewReset(d.ids.Next(t0.Add(time.Minute)), quiz.Seen(events)), d.answer(t0.Add(2*time.Minute), "q2", false))
+	s := quiz.Fold(quiz.SortLog(events), quiz.Rules{})
 	if s.Cards["q1"] != nil || s.Cards["q2"] == nil || s.Practiced != 1 || s.Settings["size"] != "20" || s.Events != 4 {
 		t.Errorf("after reset: cards %v practiced %d settings %v", s.Cards, s.Practiced, s.Settings)
 	}

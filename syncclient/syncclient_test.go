@@ -195,7 +195,7 @@ func TestTwoDevicesAndAThirdThatJoinsEndWithTheSameLog(t *testing.T) {
 	if ids(c.log) != ids(a.log) {
 		t.Error("the third device's log differs")
 	}
-	if sa, sc := quiz.Fold(a.log), quiz.Fold(c.log); len(sa.Reviews) != len(sc.Reviews) || sa.Events != sc.Events {
+	if sa, sc := quiz.Fold(a.log, quiz.Rules{}), quiz.Fold(c.log, quiz.Rules{}); len(sa.Reviews) != len(sc.Reviews) || sa.Events != sc.Events {
 		t.Errorf("derived states differ: %d/%d reviews", len(sa.Reviews), len(sc.Reviews))
 	}
 }

@@ -208,9 +208,24 @@ func (a *App) load(ctx context.Context) error {
 	}
 	a.unreadable = bad
 	yieldNow()
-	p, err := quiz.NewProgress(device, events)
+	if quiz.AheadOfClock(events, device, now()) {
+		// This device's clock ran ahead and was put right: under its old id, all it records from
+		// now on would wait for that date. It goes on under a new one (docs/PROGRESS.md).
+		device = quiz.NewDeviceID(a.rng)
+		if err := a.store.Put(ctx, store.KeyDevice, device); err != nil {
+			return fmt.Errorf("this browser refused to save data: %v", err)
+		}
+	}
+	p, err := quiz.NewProgress(a.cat, device, events, now())
 	if err != nil {
 		return err
+	}
+	// Events dated well ahead that no note names yet (written by a clock that ran ahead, or
+	// merged by an older version) count from now, like events that arrive now.
+	if note, ok := p.Arrival(events, now()); ok {
+		if err := a.store.Append(ctx, []quiz.Event{note}); err == nil {
+			p.Add([]quiz.Event{note}, now())
+		}
 	}
 	a.device, a.progress = device, p
 	a.unsaved = map[string]bool{}
@@ -248,7 +263,7 @@ func (a *App) Record(events ...quiz.Event) Saved {
 		return done
 	}
 	a.mu.Lock()
-	a.progress.Add(events)
+	a.progress.Add(events, now())
 	for _, e := range events {
 		a.unsaved[e.ID] = true
 	}
@@ -296,6 +311,7 @@ func (a *App) wakeWriter() {
 // writeLoop is the one writer: it takes the queue as it stands and stores it in order, until the
 // queue is empty, then waits to be woken.
 func (a *App) writeLoop() {
+	defer dom.Recover()
 	for range a.wake {
 		for {
 			a.mu.Lock()
@@ -348,7 +364,7 @@ func (a *App) storeOwn(ws []write) {
 		delete(a.unsaved, e.ID)
 	}
 	if err != nil {
-		a.progress.Remove(ids)
+		a.progress.Remove(ids, now())
 	}
 	a.mu.Unlock()
 	if err != nil {
@@ -375,6 +391,12 @@ func (a *App) storeMerge(w write) {
 	defer func() { perf.Call("measure", "merge", map[string]any{"start": start, "end": perf.Call("now")}) }()
 	a.mu.Lock()
 	fresh := a.progress.Missing(w.merge)
+	// Events dated well after this device's clock are stored with a note of when they arrived,
+	// so that they count from then and cannot reorder what came before (docs/PROGRESS.md).
+	noted := 0
+	if note, ok := a.progress.Arrival(fresh, now()); ok {
+		fresh, noted = append(fresh, note), 1
+	}
 	a.mu.Unlock()
 	if len(fresh) == 0 {
 		w.done <- writeResult{}
@@ -388,7 +410,7 @@ func (a *App) storeMerge(w write) {
 		return
 	}
 	a.mu.Lock()
-	n := a.progress.Add(fresh)
+	n := a.progress.Add(fresh, now()) - noted
 	a.mu.Unlock()
 	w.done <- writeResult{added: n}
 	a.changed()
@@ -423,6 +445,7 @@ func (a *App) syncSoon() {
 // requestPersistence asks the browser to keep this site's storage (progress) even when space
 // runs low. Browsers decide by their own rules; Settings shows the outcome and what else helps.
 func requestPersistence() {
+	defer dom.Recover()
 	storage := dom.Window().Get("navigator").Get("storage")
 	if !storage.Truthy() || !storage.Get("persist").Truthy() {
 		return
@@ -458,7 +481,15 @@ func storageAdvice() string {
 func (a *App) State() *quiz.State {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.progress.Refresh(now()) // events that waited for their date count once it comes
 	return a.progress.State()
+}
+
+// Seen is, for each device, the newest of its events held here: what a reset written now clears.
+func (a *App) Seen() map[string]string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.progress.Seen()
 }
 
 // Log returns a copy of the stored log: what sync may send and an export holds.
@@ -507,7 +538,10 @@ func (a *App) OnChange(fn func()) { a.listeners = append(a.listeners, fn) }
 func (a *App) changed() {
 	a.writeSummary()
 	for _, fn := range a.listeners {
-		go fn()
+		go func() {
+			defer dom.Recover()
+			fn()
+		}()
 	}
 }
 

@@ -124,6 +124,7 @@ func drawDashboard(a *App, root dom.El) {
 // warnIfUnprotected shows, once there is progress to lose, what protects it when the browser has
 // not promised to keep it.
 func warnIfUnprotected(a *App, box dom.El) {
+	defer dom.Recover()
 	if len(a.State().Reviews) == 0 {
 		return
 	}

@@ -65,7 +65,11 @@ func startExam(a *App) error {
 				return // a second tap would open the exam twice
 			}
 			resume.Disabled(true)
-			go func() { u.open(a.State().CurrentExam()); start.Hide() }() // open reads storage: not on the JS thread
+			go func() { // open reads storage: not on the JS thread
+				defer dom.Recover()
+				u.open(a.State().CurrentExam())
+				start.Hide()
+			}()
 		})
 		return nil
 	}
@@ -82,6 +86,7 @@ func startExam(a *App) error {
 		}
 		saved := a.Record(e)
 		go func() {
+			defer dom.Recover()
 			// The exam opens once its start is stored: a reload then finds it.
 			if err := saved.Wait(); err != nil {
 				a.fail(err)
@@ -161,7 +166,7 @@ func (u *examUI) open(x *quiz.MockExam) {
 	review.Q("[data-role=submit]").On("click", func(js.Value) { u.confirmSubmit() })
 	u.keys = dom.Document().On("keydown", u.onKey)
 	u.buildNav()
-	u.ticker = js.FuncOf(func(js.Value, []js.Value) any { u.tick(); return nil })
+	u.ticker = js.FuncOf(func(js.Value, []js.Value) any { defer dom.Recover(); u.tick(); return nil })
 	u.tickID = dom.Window().Call("setInterval", u.ticker, 1000)
 	u.tick()
 	u.show(first)
@@ -233,6 +238,7 @@ func (u *examUI) show(i int) {
 	u.placed = i
 	saved := u.a.Put(examPositionKey, u.x.ID+" "+strconv.Itoa(i))
 	go func() {
+		defer dom.Recover()
 		if err := saved.Wait(); err != nil {
 			u.a.warn(sentence(err.Error()) + " A reload may open the exam on another item; your answers are not affected.")
 		}
@@ -276,6 +282,7 @@ func (u *examUI) toggleFlag() {
 // the item is drawn again as stored and the candidate is told.
 func (u *examUI) settle(saved Saved, i int) {
 	go func() {
+		defer dom.Recover()
 		err := saved.Wait()
 		if err == nil {
 			if dom.ByID("app-message").GetAttr("data-kind") == "error" {
@@ -392,6 +399,7 @@ func (u *examUI) submit(notice string) {
 	// Queued behind every answer given before it, so they all count.
 	saved := u.a.Record(e)
 	go func() {
+		defer dom.Recover()
 		if err := saved.Wait(); err != nil {
 			u.ending = false
 			u.a.fail(err)

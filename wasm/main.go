@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"syscall/js"
 
 	"github.com/issmp-study/issmp/wasm/dom"
 )
@@ -18,10 +19,33 @@ func main() {
 		return
 	}
 	yieldNow() // the runtime's start-up in a task of its own
-	a, err := boot(context.Background())
+	// A listener or goroutine that panicked was recovered (dom.Recover): the page goes on, and
+	// the candidate learns what to do.
+	dom.El{Value: dom.Window()}.On(dom.Fault, func(ev js.Value) {
+		showMessage("Something went wrong in the app ("+ev.Get("detail").String()+"). What was saved is safe: reload the page, and export your progress from Settings if this happens again.", "error")
+	})
+	a, err := start()
 	if err != nil {
 		fatal(err)
 		select {}
+	}
+	// The study pages' summary is not needed to start: it waits for a task of its own.
+	yieldNow()
+	a.writeSummary()
+	select {} // keep the engine alive for the page's event listeners
+}
+
+// start boots the engine and starts the page's app. A panic on the way is an error the page
+// shows, not a page that never leaves "Loading".
+func start() (a *App, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the app could not start (%v): reload the page; what was saved is safe", r)
+		}
+	}()
+	a, err = boot(context.Background())
+	if err != nil {
+		return nil, err
 	}
 	yieldNow()
 	a.startSync()
@@ -40,12 +64,8 @@ func main() {
 		err = fmt.Errorf("this page (%q) has no app", page)
 	}
 	if err != nil {
-		fatal(err)
-	} else {
-		a.ready()
+		return nil, err
 	}
-	// The study pages' summary is not needed to start: it waits for a task of its own.
-	yieldNow()
-	a.writeSummary()
-	select {} // keep the engine alive for the page's event listeners
+	a.ready()
+	return a, nil
 }

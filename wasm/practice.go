@@ -169,6 +169,7 @@ func (p *practice) onCheck() {
 	p.check.Disabled(true)
 	saved := p.a.Record(e)
 	go func() {
+		defer dom.Recover()
 		defer func() { p.busy = false }()
 		// The feedback shows once the answer is stored: what it says is what a reload finds.
 		if err := saved.Wait(); err != nil {

@@ -36,8 +36,9 @@ func startSettings(a *App) error {
 			resetStatus.Text("Nothing was reset: type the word reset to confirm.")
 			return
 		}
-		saved := a.Record(quiz.NewReset(a.NextID()))
+		saved := a.Record(quiz.NewReset(a.NextID(), a.Seen())) // clears what this device holds, nothing it has not seen
 		go func() {
+			defer dom.Recover()
 			if err := saved.Wait(); err != nil {
 				resetStatus.Text(sentence(err.Error()))
 				return
@@ -68,6 +69,12 @@ func drawDevice(a *App, root dom.El) {
 	if n := len(a.unreadable); n > 0 {
 		facts = append(facts, [2]string{"Unreadable records", fmt.Sprintf("%d, kept untouched", n)})
 	}
+	if n := len(s.Unusable); n > 0 {
+		facts = append(facts, [2]string{"Records that do not fit the question bank", fmt.Sprintf("%d, kept but not counted (%s)", n, s.Unusable[0].Reason)})
+	}
+	if s.Pending > 0 {
+		facts = append(facts, [2]string{"Records dated ahead of this device's clock", fmt.Sprintf("%d, counted from their date", s.Pending)})
+	}
 	for _, f := range facts {
 		box.Append(dom.New("div").Append(dom.New("dt").Text(f[0]), dom.New("dd").Text(f[1])))
 	}
@@ -88,6 +95,7 @@ func drawStorage(a *App, root dom.El) {
 		return
 	}
 	go func() {
+		defer dom.Recover()
 		v, err := dom.Await(storage.Call("persisted"))
 		if err == nil && v.Bool() {
 			el.Text("Your progress is stored in this browser, which has promised to keep it: it will not be cleared to free space.")
@@ -99,6 +107,7 @@ func drawStorage(a *App, root dom.El) {
 }
 
 func askPersist(a *App, root dom.El) {
+	defer dom.Recover()
 	status := root.Q("[data-role=persist-status]")
 	storage := dom.Window().Get("navigator").Get("storage")
 	if !storage.Truthy() || !storage.Get("persist").Truthy() {
@@ -134,6 +143,7 @@ func exportProgress(a *App) {
 	link.Call("click")
 	link.Call("remove")
 	js.Global().Call("setTimeout", js.FuncOf(func(js.Value, []js.Value) any {
+		defer dom.Recover()
 		js.Global().Get("URL").Call("revokeObjectURL", url)
 		return nil
 	}), 10000)
@@ -141,6 +151,7 @@ func exportProgress(a *App) {
 
 // importProgress merges a progress file into what is here. A wrong or damaged file changes nothing.
 func importProgress(a *App, root dom.El, btn dom.El) {
+	defer dom.Recover()
 	status := root.Q("[data-role=import-status]")
 	files := dom.ByID("import-file").Get("files")
 	if files.Length() == 0 {
@@ -180,6 +191,9 @@ func importProgress(a *App, root dom.El, btn dom.El) {
 	msg := fmt.Sprintf("Imported %d new events (%d were already here).", added, len(events)-added)
 	if skipped > 0 {
 		msg += fmt.Sprintf(" %d damaged events in the file were skipped.", skipped)
+	}
+	if n := unusableAmong(a.State(), events); n > 0 {
+		msg += fmt.Sprintf(" %d do not fit this question bank: they are kept but not counted.", n)
 	}
 	status.Text(msg)
 	drawDevice(a, root)
@@ -221,6 +235,7 @@ func drawSync(a *App, root dom.El) {
 
 	panel.Q("[data-role=sync-create]").On("click", func(js.Value) {
 		go func() {
+			defer dom.Recover()
 			code, err := syncproto.NewCode(jsRandom{})
 			if err == nil {
 				err = a.sync.enable(code)
@@ -241,6 +256,7 @@ func drawSync(a *App, root dom.El) {
 			return
 		}
 		go func() {
+			defer dom.Recover()
 			if err := a.sync.enable(code); err != nil {
 				status.Text(sentence(err.Error()))
 				return
@@ -262,6 +278,7 @@ func drawSync(a *App, root dom.El) {
 			return
 		}
 		go func() {
+			defer dom.Recover()
 			if err := a.sync.disable(); err != nil {
 				status.Text(sentence(err.Error()))
 				return
@@ -280,4 +297,19 @@ func drawQR(box dom.El, text string) {
 		return
 	}
 	box.Set("innerHTML", fmt.Sprintf(`<svg class="qr" viewBox="0 0 %d %d" role="img" aria-label="QR code of the link that joins this sync code" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"></rect><path fill="#000" d="%s"></path></svg>`, q.Size, q.Size, q.Size, q.Size, q.D))
+}
+
+// unusableAmong counts the events that the state could not use.
+func unusableAmong(s *quiz.State, events []quiz.Event) int {
+	ids := make(map[string]bool, len(events))
+	for _, e := range events {
+		ids[e.ID] = true
+	}
+	n := 0
+	for _, u := range s.Unusable {
+		if ids[u.ID] {
+			n++
+		}
+	}
+	return n
 }

@@ -102,6 +102,7 @@ func (a *App) startSync() {
 	c, err := syncclient.Open(ctx, a.store, fetchTransport{}, webcrypto.Derive, jsRandom{})
 	s.c, s.err = c, err
 	s.after = js.FuncOf(func(js.Value, []js.Value) any {
+		defer dom.Recover()
 		go s.round()
 		return nil
 	})
@@ -114,6 +115,7 @@ func (a *App) startSync() {
 		}
 	})
 	js.Global().Call("setInterval", js.FuncOf(func(js.Value, []js.Value) any {
+		defer dom.Recover()
 		s.soon(0)
 		return nil
 	}), syncEvery.Milliseconds())
@@ -146,6 +148,7 @@ func (s *syncer) soon(d time.Duration) {
 
 // round runs one sync round, or marks that another is wanted when one is running.
 func (s *syncer) round() {
+	defer dom.Recover()
 	s.mu.Lock()
 	if s.c == nil {
 		s.mu.Unlock()

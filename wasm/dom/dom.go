@@ -5,6 +5,8 @@
 package dom
 
 import (
+	"fmt"
+	"runtime/debug"
 	"syscall/js"
 )
 
@@ -139,6 +141,7 @@ type Handler struct {
 // waits (IndexedDB, fetch) goes into a goroutine.
 func (e El) On(event string, fn func(ev js.Value)) *Handler {
 	f := js.FuncOf(func(this js.Value, args []js.Value) any {
+		defer Recover()
 		var ev js.Value
 		if len(args) > 0 {
 			ev = args[0]
@@ -250,4 +253,20 @@ func Yield() {
 	<-done
 	port.Call("close")
 	fn.Release()
+}
+
+// Fault is the window event that Recover dispatches; its detail is what went wrong.
+const Fault = "issmp-fault"
+
+// Recover, deferred at the top of a listener or a goroutine, turns a panic into a Fault event on
+// the window. An unrecovered panic would stop the engine for good, and with it every button on
+// the page; recovered, the rest of the page goes on working and the app says what to do.
+func Recover() {
+	r := recover()
+	if r == nil {
+		return
+	}
+	println("panic:", fmt.Sprint(r), string(debug.Stack())) // for a bug report from the console
+	ev := js.Global().Get("CustomEvent").New(Fault, map[string]any{"detail": fmt.Sprint(r)})
+	window.Call("dispatchEvent", ev)
 }
