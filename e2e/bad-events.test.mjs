@@ -74,6 +74,7 @@ test('importing a file with a reset dated next year and answers that do not fit 
     let f = await facts(page);
     assert.equal(f['Answers since the last reset'], '1', 'the answer given before the import still counts');
     assert.match(f['Records that do not fit the question bank'] || '', /^2, kept but not counted/);
+    assert.equal(f["Records dated ahead of this device's clock"], '1, counted from their date', 'the reset waits for its date');
 
     await answerOne(page);
     f = await facts(page);

@@ -72,13 +72,14 @@ func place(log []Event, now time.Time, s *State) (out []placedEvent, late bool) 
 	horizon := now.Add(Tolerance)
 	out = make([]placedEvent, 0, len(log))
 	for _, e := range log {
-		at := IDTime(e.ID)
-		if t, ok := arrived[e.ID]; ok && t.Before(at) {
-			at, late = t, true
-		}
-		if !now.IsZero() && at.After(horizon) {
+		claimed := IDTime(e.ID)
+		if !now.IsZero() && claimed.After(horizon) {
 			s.Pending++
 			continue
+		}
+		at := claimed
+		if t, ok := arrived[e.ID]; ok && t.Before(at) {
+			at, late = t, true
 		}
 		out = append(out, placedEvent{e, at})
 	}

@@ -221,7 +221,8 @@ func (a *App) load(ctx context.Context) error {
 		return err
 	}
 	// Events dated well ahead that no note names yet (written by a clock that ran ahead, or
-	// merged by an older version) count from now, like events that arrive now.
+	// merged by an older version) are placed at now once their date comes, like events that
+	// arrive now.
 	if note, ok := p.Arrival(events, now()); ok {
 		if err := a.store.Append(ctx, []quiz.Event{note}); err == nil {
 			p.Add([]quiz.Event{note}, now())
