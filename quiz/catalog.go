@@ -102,3 +102,14 @@ func Blueprint(o *Outline) []DomainCount {
 	}
 	return out
 }
+
+// Has reports whether the catalog holds every question of ids: a plan saved by an older bank may
+// name questions this one dropped.
+func (c *Catalog) Has(ids []string) bool {
+	for _, id := range ids {
+		if c.Questions[id] == nil {
+			return false
+		}
+	}
+	return true
+}

@@ -200,3 +200,40 @@ func DueQueue(c *Catalog, s *State, now time.Time) []string {
 	}
 	return out
 }
+
+// SessionResume is how far a practice session got, read back from the log: what a reload needs
+// to go on where the candidate was.
+type SessionResume struct {
+	Answered int      // questions of the plan answered, in order from the first
+	Right    int      // of them, answered right
+	Missed   []string // of them, answered wrong, in plan order
+}
+
+// ResumeSession reads from the log the answers given in practice session session to the
+// questions of plan. The session goes on at the first question of the plan with no answer; an
+// answer to a question the plan does not hold is not the session's.
+func ResumeSession(log []Event, session string, plan []string) SessionResume {
+	got := map[string]bool{} // question -> right, the first answer in the session
+	for _, e := range log {
+		if e.Type != PracticeAnswer || e.Answer == nil || e.Answer.Session != session || session == "" {
+			continue
+		}
+		if _, seen := got[e.Answer.Question]; !seen {
+			got[e.Answer.Question] = e.Answer.Correct
+		}
+	}
+	var r SessionResume
+	for _, id := range plan {
+		right, ok := got[id]
+		if !ok {
+			break
+		}
+		r.Answered++
+		if right {
+			r.Right++
+		} else {
+			r.Missed = append(r.Missed, id)
+		}
+	}
+	return r
+}

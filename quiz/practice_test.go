@@ -158,3 +158,36 @@ func TestQuestionsScopeKeepsTheGivenOrder(t *testing.T) {
 		t.Errorf("unknown questions: %v", err)
 	}
 }
+
+func TestResumeSessionGoesOnAtTheFirstUnansweredQuestion(t *testing.T) {
+	d := newDevice(t, "AAAAAAAA")
+	at := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	answer := func(q, session string, ok bool) quiz.Event {
+		at = at.Add(time.Minute)
+		return quiz.NewPracticeAnswer(d.ids.Next(at), quiz.AnswerData{Question: q, Response: quiz.Response{0}, Correct: ok, Session: session})
+	}
+	plan := []string{"q1", "q2", "q3"}
+	tests := []struct {
+		name string
+		log  []quiz.Event
+		want quiz.SessionResume
+	}{
+		{"a session with no answers starts at the first question", nil, quiz.SessionResume{}},
+		{"two answers go on at the third question", []quiz.Event{answer("q1", "S", true), answer("q2", "S", false)},
+			quiz.SessionResume{Answered: 2, Right: 1, Missed: []string{"q2"}}},
+		{"answers of another session do not count", []quiz.Event{answer("q1", "T", true), answer("q2", "S", true)},
+			quiz.SessionResume{}},
+		{"an answer to a question outside the plan does not count", []quiz.Event{answer("q9", "S", true), answer("q1", "S", true)},
+			quiz.SessionResume{Answered: 1, Right: 1}},
+		{"every question answered ends the session", []quiz.Event{answer("q1", "S", true), answer("q2", "S", true), answer("q3", "S", false)},
+			quiz.SessionResume{Answered: 3, Right: 2, Missed: []string{"q3"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := quiz.ResumeSession(tt.log, "S", plan)
+			if got.Answered != tt.want.Answered || got.Right != tt.want.Right || strings.Join(got.Missed, ",") != strings.Join(tt.want.Missed, ",") {
+				t.Errorf("ResumeSession = %+v; want %+v", got, tt.want)
+			}
+		})
+	}
+}

@@ -27,6 +27,7 @@ type examUI struct {
 	keys     *dom.Handler
 	reviewHs dom.Handlers // the review screen's item buttons
 	placed   int          // the item whose position was last stored, -1 for none
+	taps     tapGuard     // a double tap on Next, Previous or a number moves once
 
 	run, question, counter, clock, flag, navToggle, nav, navList, announceEl dom.El
 }
@@ -152,15 +153,13 @@ func (u *examUI) open(x *quiz.MockExam) {
 	u.announceEl = u.run.Q("[data-role=announce]")
 	u.flag.On("click", func(js.Value) { u.toggleFlag() })
 	u.navToggle.On("click", func(js.Value) {
-		open := u.nav.Get("hidden").Bool()
-		u.nav.Visible(open)
-		u.navToggle.Attr("aria-expanded", strconv.FormatBool(open))
+		u.openNav(u.nav.Get("hidden").Bool())
 	})
 	a := u.a
 	a.OnChange(func() { u.refresh(); u.drawNav() })
-	u.run.Q("[data-role=prev]").On("click", func(js.Value) { u.goTo(u.i - 1) })
-	u.run.Q("[data-role=next]").On("click", func(js.Value) { u.goTo(u.i + 1) })
-	u.run.Q("[data-role=review]").On("click", func(js.Value) { u.showReview() })
+	u.run.Q("[data-role=prev]").On("click", func(ev js.Value) { u.tap(ev, func() { u.goTo(u.i - 1) }) })
+	u.run.Q("[data-role=next]").On("click", func(ev js.Value) { u.tap(ev, func() { u.goTo(u.i + 1) }) })
+	u.run.Q("[data-role=review]").On("click", func(ev js.Value) { u.tap(ev, u.showReview) })
 	review := dom.ByID("exam-review")
 	review.Q("[data-role=back]").On("click", func(js.Value) { review.Hide(); u.run.Show(); u.goTo(u.i) })
 	review.Q("[data-role=submit]").On("click", func(js.Value) { u.confirmSubmit() })
@@ -177,7 +176,12 @@ func (u *examUI) buildNav() {
 	for i := range u.x.Items {
 		i := i
 		b := dom.New("button", "type", "button").Text(strconv.Itoa(i + 1))
-		b.On("click", func(js.Value) { u.goTo(i) })
+		b.On("click", func(ev js.Value) {
+			u.tap(ev, func() {
+				u.openNav(false) // the item is what the candidate came for
+				u.goTo(i)
+			})
+		})
 		u.navList.Append(dom.New("li").Append(b))
 	}
 	u.drawNav()
@@ -232,6 +236,7 @@ func (u *examUI) show(i int) {
 	u.run.Q("[data-role=next]").Disabled(i == len(u.x.Items)-1)
 	u.drawNav()
 	u.counter.Attr("tabindex", "-1").Focus()
+	u.run.ScrollIntoView() // the item's first line, not where the last one ended
 	if i == u.placed {
 		return // drawn again where it was: the position is stored already
 	}
@@ -316,6 +321,25 @@ func (u *examUI) goTo(i int) {
 }
 
 func (u *examUI) say(msg string) { u.announceEl.Text(msg) }
+
+// tap runs a move unless the click is the second tap of a double tap on a move.
+func (u *examUI) tap(ev js.Value, move func()) {
+	if u.taps.early(ev) {
+		return
+	}
+	u.taps.arm(moveGuardMs)
+	move()
+}
+
+// openNav opens or closes the navigator; opened, it is brought into view, since from the foot
+// of a long item it would open above the screen, as if nothing happened.
+func (u *examUI) openNav(open bool) {
+	u.nav.Visible(open)
+	u.navToggle.Attr("aria-expanded", strconv.FormatBool(open))
+	if open {
+		u.nav.ScrollIntoView()
+	}
+}
 
 // tick updates the clock, warns as time runs low, and submits when it runs out.
 func (u *examUI) tick() {
@@ -528,5 +552,7 @@ func (u *examUI) showResults(x *quiz.MockExam) {
 			li.Visible(!only.Checked())
 		}
 	})
-	res.Focus()
+	// The score first, not wherever the page was scrolled in the exam.
+	res.Call("focus", map[string]any{"preventScroll": true})
+	res.Call("scrollIntoView", map[string]any{"block": "start"})
 }

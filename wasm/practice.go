@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -27,6 +28,9 @@ type practice struct {
 	shown   time.Time
 	checked bool
 	busy    bool
+	taps    tapGuard // Check and Next share a spot: a double tap on one is not a tap on the other
+
+	announcer dom.El // screen-reader messages of the items, apart from the visible counter
 
 	root, question, feedback, check, next, counter, score dom.El
 }
@@ -111,6 +115,14 @@ func startPractice(a *App) error {
 		return err
 	}
 	p := &practice{a: a, scope: sc, plan: plan, session: quiz.NewDeviceID(a.rng)}
+	// A reload goes on with the session the page had (the answers are in the log already).
+	if saved, ok := loadSession(); ok && reloaded() && saved.Search == locationSearch() && a.cat.Has(saved.Plan) {
+		p.plan, p.session = saved.Plan, saved.Session
+		r := quiz.ResumeSession(a.Log(), p.session, p.plan)
+		p.i, p.right, p.missed = r.Answered, r.Right, r.Missed
+	} else {
+		storeSession(savedSession{Search: locationSearch(), Session: p.session, Plan: p.plan})
+	}
 	p.root = dom.ByID("practice-session")
 	p.question = p.root.Q("[data-role=question]")
 	p.feedback = p.root.Q("[data-role=feedback]")
@@ -118,11 +130,27 @@ func startPractice(a *App) error {
 	p.next = p.root.Q("[data-role=next]")
 	p.counter = p.root.Q("[data-role=counter]")
 	p.score = p.root.Q("[data-role=score]")
+	p.announcer = dom.New("p", "class", "visually-hidden", "aria-live", "polite")
+	p.root.Append(p.announcer)
 	setup.Hide()
 	p.root.Show()
-	p.check.On("click", func(js.Value) { p.onCheck() })
-	p.next.On("click", func(js.Value) { p.onNext() })
+	p.check.On("click", func(ev js.Value) {
+		if !p.taps.early(ev) {
+			p.taps.arm(moveGuardMs)
+			p.onCheck()
+		}
+	})
+	p.next.On("click", func(ev js.Value) {
+		if !p.taps.early(ev) {
+			p.taps.arm(moveGuardMs)
+			p.onNext()
+		}
+	})
 	dom.Document().On("keydown", p.onKey)
+	if p.i >= len(p.plan) {
+		p.done()
+		return nil
+	}
 	p.show()
 	return nil
 }
@@ -145,9 +173,10 @@ func (p *practice) show() {
 	p.next.Hide()
 	p.shown = now()
 	p.view.el.Q("[data-role=stem]").Attr("tabindex", "-1").Focus()
+	p.root.ScrollIntoView()
 }
 
-func (p *practice) announce(msg string) { p.counter.Text(msg) }
+func (p *practice) announce(msg string) { p.announcer.Text(msg) }
 
 func (p *practice) onCheck() {
 	if p.checked || p.busy {
@@ -210,7 +239,10 @@ func (p *practice) onNext() {
 }
 
 func (p *practice) done() {
-	p.view.Close()
+	clearSession()
+	if p.view != nil {
+		p.view.Close()
+	}
 	p.root.Hide()
 	done := dom.ByID("practice-done").Show()
 	done.Q("[data-role=summary]").Text(fmt.Sprintf("You answered %d of %d right (%d%%).", p.right, len(p.plan), 100*p.right/len(p.plan)))
@@ -256,5 +288,63 @@ func (p *practice) onKey(ev js.Value) {
 	}
 	if p.view != nil && p.view.Shortcut(key) {
 		ev.Call("preventDefault")
+	}
+}
+
+// sessionKey names the practice session in the tab's sessionStorage: a reload goes on with it,
+// a new tab or a new setup starts afresh.
+const sessionKey = "issmp-practice"
+
+// savedSession is what a reload needs besides the log: which questions, in which order, under
+// which session id its answers were recorded.
+type savedSession struct {
+	Search  string   `json:"search"` // the page's query string: the same setup
+	Session string   `json:"session"`
+	Plan    []string `json:"plan"`
+}
+
+func sessionStorage() js.Value {
+	defer func() { _ = recover() }() // storage may be disabled: sessions then end with the page
+	return js.Global().Get("sessionStorage")
+}
+
+// reloaded reports whether the page was reloaded (or reached with Back or Forward) rather than
+// opened anew: only then does the session go on. Opened from a link or the setup form, the
+// same topic starts a new session.
+func reloaded() bool {
+	nav := js.Global().Get("performance").Call("getEntriesByType", "navigation")
+	if nav.Length() == 0 {
+		return false
+	}
+	t := nav.Index(0).Get("type").String()
+	return t == "reload" || t == "back_forward"
+}
+
+func locationSearch() string { return dom.Window().Get("location").Get("search").String() }
+
+func loadSession() (savedSession, bool) {
+	var s savedSession
+	st := sessionStorage()
+	if !st.Truthy() {
+		return s, false
+	}
+	v := st.Call("getItem", sessionKey)
+	if v.IsNull() || json.Unmarshal([]byte(v.String()), &s) != nil || s.Session == "" || len(s.Plan) == 0 {
+		return s, false
+	}
+	return s, true
+}
+
+func storeSession(s savedSession) {
+	if st := sessionStorage(); st.Truthy() {
+		if data, err := json.Marshal(s); err == nil {
+			st.Call("setItem", sessionKey, string(data))
+		}
+	}
+}
+
+func clearSession() {
+	if st := sessionStorage(); st.Truthy() {
+		st.Call("removeItem", sessionKey)
 	}
 }

@@ -132,9 +132,10 @@ func (e El) Checked() bool { return e.Get("checked").Bool() }
 
 // Handler is an event listener that can be removed.
 type Handler struct {
-	el    js.Value
-	event string
-	fn    js.Func
+	el      js.Value
+	event   string
+	fn      js.Func
+	capture bool
 }
 
 // On listens for an event. The listener runs on the JS thread and must not block: anything that
@@ -153,12 +154,38 @@ func (e El) On(event string, fn func(ev js.Value)) *Handler {
 	return &Handler{el: e.Value, event: event, fn: f}
 }
 
+// OnCapture is On in the capture phase: fn sees the event before the listeners of the element's
+// descendants, and may stop it from reaching them.
+func (e El) OnCapture(event string, fn func(ev js.Value)) *Handler {
+	f := js.FuncOf(func(this js.Value, args []js.Value) any {
+		defer Recover()
+		if len(args) > 0 {
+			fn(args[0])
+		}
+		return nil
+	})
+	e.Call("addEventListener", event, f, true)
+	return &Handler{el: e.Value, event: event, fn: f, capture: true}
+}
+
+// Now is the page's clock in milliseconds, the one event time stamps use.
+func Now() float64 { return window.Get("performance").Call("now").Float() }
+
+// ScrollIntoView brings the element's top into view if it is not, with the browser's
+// scroll-margin (a fixed bar) respected; an element in view stays where it is.
+func (e El) ScrollIntoView() {
+	top := e.Call("getBoundingClientRect").Get("top").Float()
+	if top < -1 || top > window.Get("innerHeight").Float()*0.6 { // -1: sub-pixel scrolling
+		e.Call("scrollIntoView", map[string]any{"block": "start"})
+	}
+}
+
 // Off removes the listener and releases it.
 func (h *Handler) Off() {
 	if h == nil {
 		return
 	}
-	h.el.Call("removeEventListener", h.event, h.fn)
+	h.el.Call("removeEventListener", h.event, h.fn, h.capture)
 	h.fn.Release()
 }
 
