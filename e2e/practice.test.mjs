@@ -51,7 +51,7 @@ test('a practice session shows feedback on every answer and saves each one', asy
   }
 });
 
-test('a study link starts practice of its sub-domain, and study pages show mastery once practiced', async () => {
+test('a study link starts practice of its sub-domain; one answer shows as too few to tell on the study page and the dashboard', async () => {
   const b = await launchProfile();
   try {
     const page = await b.context.newPage();
@@ -68,7 +68,24 @@ test('a study link starts practice of its sub-domain, and study pages show maste
     await page.goto(server.url + 'domain-3/3-1/');
     const badge = page.locator(`[data-mastery="${q.task}"]`);
     await badge.waitFor({ state: 'visible' });
-    assert.match(await badge.textContent(), /Mastery \d+% · 1 answer/);
+    // One answer is too little to tell: the badge says so instead of showing a figure.
+    assert.equal((await badge.textContent()).trim(), '1 answer: too few to tell');
+    assert.match(await badge.getAttribute('class'), /\buncertain\b/);
+    // The dashboard agrees: the task's square is uncertain, not the top band, and says what it
+    // rests on; readiness names what it still needs.
+    await page.goto(server.url + 'dashboard/');
+    await appReady(page);
+    const cell = page.locator(`.heat-cells a[href$="#task-${q.task.replaceAll('.', '-')}"]`);
+    const cls = await cell.getAttribute('class');
+    assert.match(cls, /\buncertain\b/);
+    assert.doesNotMatch(cls, /\bm[1-4]\b/);
+    const label = await cell.getAttribute('aria-label');
+    assert.match(label, /1 answer: too few to tell/);
+    assert.doesNotMatch(label, /mastery \d+%/);
+    const domain = q.task.split('.')[0];
+    assert.match(await page.textContent('[data-role=domains]'), /1 answer: too few to tell/);
+    assert.doesNotMatch(await page.textContent('#dashboard'), /\b1 answers\b/);
+    assert.match(await page.textContent('[data-role=shortfall]'), new RegExp(`3 in domain ${domain}\\b`));
   } finally {
     await b.close();
   }

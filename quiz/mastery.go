@@ -34,6 +34,9 @@ type Estimate struct {
 	Answers  int     // answers given (unweighted)
 	Seen     int     // live questions answered at least once
 	Live     int     // live questions in the bank
+	// Sure is true once the estimate rests on enough evidence to be shown as mastery
+	// (MinAnswers, EnoughPerDomain, EnoughOverall); until then the app shows it as uncertain.
+	Sure bool
 }
 
 // Parameters of the mastery estimate.
@@ -104,20 +107,24 @@ func ComputeMastery(c *Catalog, s *State, now time.Time) Mastery {
 			for _, t := range sd.Tasks {
 				te := shrink(tasks[t.ID], se.P)
 				te.Answers, te.Seen, te.Live = answers[t.ID], seen[t.ID], live[t.ID]
+				te.Sure = sure(te, "task")
 				m.Tasks[t.ID] = te
 				se.Answers += te.Answers
 				se.Seen += te.Seen
 				se.Live += te.Live
 			}
+			se.Sure = sure(se, "sub-domain")
 			m.SubDomains[sd.ID] = se
 			de.Answers += se.Answers
 			de.Seen += se.Seen
 			de.Live += se.Live
 		}
+		de.Sure = sure(de, "domain")
 		m.Domains[d.ID] = de
 		m.Overall.Answers += de.Answers
 		m.Overall.Seen += de.Seen
 		m.Overall.Live += de.Live
 	}
+	m.Overall.Sure = sure(m.Overall, "overall")
 	return m
 }

@@ -10,16 +10,12 @@ type Readiness struct {
 	Low, High       int     // 90% interval of the scaled score
 	PassProbability float64
 	// Enough is false while there is too little evidence for the figures to mean much; the app
-	// says so instead of showing a confident number.
+	// says so instead of showing a confident number, and Short says what is missing.
 	Enough bool
+	Short  Shortfall
 }
 
-// Readiness thresholds: at least this much weighted evidence overall and in every domain.
-const (
-	EnoughOverall   = 40
-	EnoughPerDomain = 4
-	z90             = 1.6448536269514722
-)
+const z90 = 1.6448536269514722
 
 // Predict estimates the exam result from mastery. Per domain d with n_d of the N items and
 // estimated probability p_d: the expected raw score is sum(n_d p_d)/N; its variance adds the
@@ -28,7 +24,6 @@ const (
 // probability is that of reaching the pass mark's item count under a normal approximation.
 func Predict(c *Catalog, m Mastery) Readiness {
 	var n, mean, variance float64
-	enough := m.Overall.Evidence >= EnoughOverall
 	for _, dc := range c.Blueprint {
 		n += float64(dc.Items)
 	}
@@ -42,12 +37,10 @@ func Predict(c *Catalog, m Mastery) Readiness {
 		q := e.P * (1 - e.P)
 		variance += float64(dc.Items) * q / (n * n)
 		variance += share * share * q / (e.Evidence + ShrinkStrength + 1)
-		if e.Evidence < EnoughPerDomain {
-			enough = false
-		}
 	}
 	sd := math.Sqrt(variance)
-	r := Readiness{Raw: mean, Scaled: Scaled(mean), Enough: enough}
+	short := shortfall(c, m)
+	r := Readiness{Raw: mean, Scaled: Scaled(mean), Enough: short.Answers == 0, Short: short}
 	r.Low, r.High = Scaled(mean-z90*sd), Scaled(mean+z90*sd)
 	// Passing needs ceil(CutRaw*N) items; continuity-corrected, the threshold on the raw fraction
 	// is that count minus half an item.

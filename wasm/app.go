@@ -233,7 +233,7 @@ func (a *App) load(ctx context.Context) error {
 	a.wake = make(chan struct{}, 1)
 	go a.writeLoop()
 	if len(bad) > 0 {
-		a.warn(fmt.Sprintf("%d saved records could not be read and were left untouched; everything else loaded. Export your progress from Settings to keep a copy.", len(bad)))
+		a.warn(fmt.Sprintf("%s could not be read and %s left untouched; everything else loaded. Export your progress from Settings to keep a copy.", quiz.Count(len(bad), "saved record"), wasWere(len(bad))))
 	}
 	return nil
 }
@@ -615,4 +615,20 @@ func param(name string) string {
 		return ""
 	}
 	return v.String()
+}
+
+// isAre is the verb that agrees with a count of n, for sentences built with quiz.Count.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+// wasWere is the past of isAre.
+func wasWere(n int) string {
+	if n == 1 {
+		return "was"
+	}
+	return "were"
 }

@@ -19,12 +19,15 @@ func barFill(pct int) dom.El {
 	return f
 }
 
-// masteryClass buckets a mastery percentage for color: m0 not practiced, m1..m4 rising.
+// masteryClass buckets a mastery percentage for color: m0 not practiced, uncertain while too few
+// answers back it (quiz.Estimate.Sure), m1..m4 rising.
 func masteryClass(e quiz.Estimate) string {
 	pct := int(math.Round(100 * e.P))
 	switch {
 	case e.Answers == 0:
 		return "m0"
+	case !e.Sure:
+		return "uncertain"
 	case pct >= 85:
 		return "m4"
 	case pct >= 70:
@@ -56,8 +59,12 @@ func drawDashboard(a *App, root dom.El) {
 
 	ready := root.Q("[data-role=readiness]")
 	if !r.Enough {
-		ready.Append(dom.New("p").Text(fmt.Sprintf("Not enough answers yet for a prediction worth trusting: you have %d. Practice across all six domains (about %d answers, a few in every domain), and your predicted score and chance of passing appear here.",
-			m.Overall.Answers, 60)))
+		ready.Append(dom.New("p").Text(fmt.Sprintf("Not enough answers yet for a prediction worth trusting: you have %s.", quiz.Count(m.Overall.Answers, "answer"))))
+		ready.Append(dom.New("p", "data-role", "shortfall").Text(r.Short.Sentence() + " Then your predicted score and chance of passing appear here."))
+		// Say why answers may not count fully, when it matters: repeats and old answers weigh less.
+		if float64(m.Overall.Answers)-m.Overall.Evidence >= 1 {
+			ready.Append(dom.New("p", "class", "estimate-note").Text("Answers to questions you met recently count for little, and older answers fade: recalling an answer is not knowing the subject."))
+		}
 		ready.Append(dom.New("p").Append(dom.New("a", "class", "button primary", "href", "/practice/?mode=new").Text("Practice new questions")))
 	} else {
 		ready.Append(
@@ -73,26 +80,33 @@ func drawDashboard(a *App, root dom.El) {
 	if due == 0 {
 		dueEl.Text("Nothing is due for review right now.")
 	} else {
-		dueEl.Append(dom.New("span").Text(fmt.Sprintf("%d questions are due for review. ", due)), dom.New("a", "class", "button primary", "href", "/practice/?mode=due").Text("Review them now"))
+		dueEl.Append(dom.New("span").Text(fmt.Sprintf("%s %s due for review. ", quiz.Count(due, "question"), isAre(due))), dom.New("a", "class", "button primary", "href", "/practice/?mode=due").Text("Review them now"))
 	}
 
 	doms := root.Q("[data-role=domains]")
 	for _, d := range a.cat.Bank.Outline.Domains {
 		e := m.Domains[d.ID]
 		pct := int(math.Round(100 * e.P))
-		label := fmt.Sprintf("%d%%", pct)
-		if e.Answers == 0 {
-			label = "not practiced"
+		// A figure is drawn only once the domain's evidence is enough (the threshold readiness
+		// uses too); before that the bar stays empty and says what it rests on.
+		value := fmt.Sprintf("%d%% · %s", pct, e.Basis())
+		cls := "bar-row d" + d.ID
+		if !e.Sure {
+			value, pct = e.Basis(), 0
+			if e.Answers > 0 {
+				cls += " uncertain"
+			}
 		}
-		row := dom.New("div", "class", "bar-row d"+d.ID)
+		row := dom.New("div", "class", cls)
 		row.Append(
 			dom.New("a", "class", "bar-label", "href", fmt.Sprintf("/domain-%s/", d.ID)).Text(fmt.Sprintf("%s. %s (%d%% of the exam)", d.ID, d.Name, d.Weight)),
-			dom.New("span", "class", "bar").Append(barFill(map[bool]int{true: 0, false: pct}[e.Answers == 0])),
-			dom.New("span", "class", "bar-value").Text(fmt.Sprintf("%s · %d answers · %d of %d questions seen", label, e.Answers, e.Seen, e.Live)),
+			dom.New("span", "class", "bar").Append(barFill(pct)),
+			dom.New("span", "class", "bar-value").Text(fmt.Sprintf("%s · %d of %d questions seen", value, e.Seen, e.Live)),
 		)
 		doms.Append(row)
 	}
 
+	root.Q("[data-role=uncertain-legend]").Text(fmt.Sprintf("fewer than %d answers: too few to tell", quiz.MinAnswers))
 	heat := root.Q("[data-role=heatmap]")
 	for _, d := range a.cat.Bank.Outline.Domains {
 		block := dom.New("div", "class", "heat-domain d"+d.ID)
@@ -103,9 +117,9 @@ func drawDashboard(a *App, root dom.El) {
 			list := dom.New("ul", "class", "heat-cells")
 			for _, task := range sd.Tasks {
 				e := m.Tasks[task.ID]
-				desc := "not practiced yet"
-				if e.Answers > 0 {
-					desc = fmt.Sprintf("mastery %d%% from %d answers", int(math.Round(100*e.P)), e.Answers)
+				desc := e.Basis()
+				if e.Sure {
+					desc = fmt.Sprintf("mastery %d%% from %s", int(math.Round(100*e.P)), e.Basis())
 				}
 				label := fmt.Sprintf("Task %s: %s. %s.", task.ID, task.Text, desc)
 				href := fmt.Sprintf("/domain-%s/%s/#task-%s", d.ID, strings.ReplaceAll(sd.ID, ".", "-"), strings.ReplaceAll(task.ID, ".", "-"))

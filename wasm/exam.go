@@ -350,7 +350,7 @@ func (u *examUI) tick() {
 	for _, m := range []int{30, 10, 5, 1} {
 		if left <= time.Duration(m)*time.Minute && left > time.Duration(m)*time.Minute-5*time.Second && !u.warned[m] {
 			u.warned[m] = true
-			u.say(fmt.Sprintf("%d minutes left.", m))
+			u.say(quiz.Count(m, "minute") + " left.")
 		}
 	}
 	if left <= 0 && !u.ending {
@@ -393,10 +393,10 @@ func (u *examUI) confirmSubmit() {
 	dlg := dom.ByID("exam-confirm")
 	text := "You cannot change answers after submitting."
 	if len(un) > 0 {
-		text = fmt.Sprintf("%d items are not answered and will count as wrong. ", len(un)) + text
+		text = fmt.Sprintf("%s %s not answered and will count as wrong. ", quiz.Count(len(un), "item"), isAre(len(un))) + text
 	}
 	if len(fl) > 0 {
-		text = fmt.Sprintf("%d items are flagged for review. ", len(fl)) + text
+		text = fmt.Sprintf("%s %s flagged for review. ", quiz.Count(len(fl), "item"), isAre(len(fl))) + text
 	}
 	dlg.Q("[data-role=confirm-text]").Text(text)
 	var h *dom.Handler

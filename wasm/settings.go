@@ -188,9 +188,9 @@ func importProgress(a *App, root dom.El, btn dom.El) {
 	if added > 0 {
 		a.syncSoon() // imported events go to the other devices too
 	}
-	msg := fmt.Sprintf("Imported %d new events (%d were already here).", added, len(events)-added)
+	msg := fmt.Sprintf("Imported %s (%d %s already here).", quiz.Count(added, "new event"), len(events)-added, wasWere(len(events)-added))
 	if skipped > 0 {
-		msg += fmt.Sprintf(" %d damaged events in the file were skipped.", skipped)
+		msg += fmt.Sprintf(" %s in the file %s skipped.", quiz.Count(skipped, "damaged event"), wasWere(skipped))
 	}
 	if n := unusableAmong(a.State(), events); n > 0 {
 		msg += fmt.Sprintf(" %d do not fit this question bank: they are kept but not counted.", n)
