@@ -161,6 +161,10 @@ func (u *examUI) open(x *quiz.MockExam) {
 	u.run.Q("[data-role=next]").On("click", func(ev js.Value) { u.tap(ev, func() { u.goTo(u.i + 1) }) })
 	u.run.Q("[data-role=review]").On("click", func(ev js.Value) { u.tap(ev, u.showReview) })
 	review := dom.ByID("exam-review")
+	// After a move, what it drew under the finger (Flag, a link, the review's buttons) takes no
+	// second tap either.
+	guardClicks(u.run, &u.taps)
+	guardClicks(review, &u.taps)
 	review.Q("[data-role=back]").On("click", func(js.Value) { review.Hide(); u.run.Show(); u.goTo(u.i) })
 	review.Q("[data-role=submit]").On("click", func(js.Value) { u.confirmSubmit() })
 	u.keys = dom.Document().On("keydown", u.onKey)
@@ -327,7 +331,7 @@ func (u *examUI) tap(ev js.Value, move func()) {
 	if u.taps.early(ev) {
 		return
 	}
-	u.taps.arm(moveGuardMs)
+	u.taps.arm(ev)
 	move()
 }
 

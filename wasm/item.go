@@ -44,7 +44,6 @@ type itemView struct {
 	row     int
 	col     int
 	locked  bool
-	taps    tapGuard // a double tap's second tap on what drew this item is not an answer
 }
 
 // studyURL is the study page section that teaches a task.
@@ -68,8 +67,6 @@ func newItemView(cat *quiz.Catalog, uid string, q *quiz.Question, layout quiz.La
 		v.el.Q("[data-role=figure]").Show()
 		v.el.Q("[data-role=figure-text]").Text(q.Figure)
 	}
-	v.taps.arm(itemGuardMs)
-	v.hs.Add(guardClicks(v.el, &v.taps))
 	stem := v.el.Q("[data-role=stem]").Text(q.Stem).Attr("id", v.uid+"-stem")
 	_ = stem
 	answer := v.el.Q("[data-role=answer]")

@@ -130,19 +130,22 @@ func startPractice(a *App) error {
 	p.next = p.root.Q("[data-role=next]")
 	p.counter = p.root.Q("[data-role=counter]")
 	p.score = p.root.Q("[data-role=score]")
+	// After a move, what the move drew under the finger (the session bar's End session link, a
+	// study link) takes no second tap either.
+	guardClicks(p.root, &p.taps)
 	p.announcer = dom.New("p", "class", "visually-hidden", "aria-live", "polite")
 	p.root.Append(p.announcer)
 	setup.Hide()
 	p.root.Show()
 	p.check.On("click", func(ev js.Value) {
 		if !p.taps.early(ev) {
-			p.taps.arm(moveGuardMs)
+			p.taps.arm(ev)
 			p.onCheck()
 		}
 	})
 	p.next.On("click", func(ev js.Value) {
 		if !p.taps.early(ev) {
-			p.taps.arm(moveGuardMs)
+			p.taps.arm(ev)
 			p.onNext()
 		}
 	})

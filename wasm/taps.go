@@ -3,30 +3,40 @@
 package main
 
 import (
+	"math"
 	"syscall/js"
 
 	"github.com/issmp-study/issmp/wasm/dom"
 )
 
-// A double tap's second tap comes within about 300 ms of the first (phones' own double-tap
-// timeout): it lands on whatever the first one drew under the finger. So a tap within moveGuardMs
-// of a move (Next, Check, a navigator number) is taken for the second tap of a double tap, and so
-// is a tap on an item within itemGuardMs of its drawing: nobody reads an item in half a second.
+// A double tap is two taps at one spot within about 300 ms (phones' own double-tap timeout).
+// After a tap that moves (Next, Check, a navigator number), the second tap of a double tap lands
+// on whatever the move drew under the finger: an option of the next item, Flag, a link. So a tap
+// within tapGuardMs and tapGuardPx of a move is not taken. A tap elsewhere, or a mouse's quick
+// clicks (skimming with Next), or a key (detail 0) is never held back.
 const (
-	moveGuardMs = 350
-	itemGuardMs = 500
+	tapGuardMs = 400
+	tapGuardPx = 40
 )
 
-// tapGuard tells a deliberate tap from the second tap of a double tap.
-type tapGuard struct{ since, window float64 }
+// tapGuard remembers the last tap that moved.
+type tapGuard struct{ at, x, y float64 }
 
-// arm starts a window of ms milliseconds now.
-func (g *tapGuard) arm(ms float64) { g.since, g.window = dom.Now(), ms }
+// arm remembers ev, the tap that moved, if it was a tap.
+func (g *tapGuard) arm(ev js.Value) {
+	if ev.Get("detail").Int() > 0 && touched(ev) {
+		g.at, g.x, g.y = ev.Get("timeStamp").Float(), ev.Get("clientX").Float(), ev.Get("clientY").Float()
+	}
+}
 
-// early reports whether a click came from a finger or a pen within the window. A mouse's quick
-// clicks are deliberate (skimming with Next), and keys and scripts (detail 0) are never held back.
+// early reports whether ev is the second tap of a double tap whose first tap moved.
 func (g *tapGuard) early(ev js.Value) bool {
-	return ev.Get("detail").Int() > 0 && touched(ev) && ev.Get("timeStamp").Float()-g.since < g.window
+	if g.at == 0 || ev.Get("detail").Int() == 0 || !touched(ev) {
+		return false
+	}
+	dt := ev.Get("timeStamp").Float() - g.at
+	d := math.Hypot(ev.Get("clientX").Float()-g.x, ev.Get("clientY").Float()-g.y)
+	return dt >= 0 && dt < tapGuardMs && d < tapGuardPx
 }
 
 // touched reports whether a click came from a touch screen: the click's pointerType where the
@@ -38,8 +48,8 @@ func touched(ev js.Value) bool {
 	return dom.Window().Call("matchMedia", "(pointer: coarse)").Get("matches").Bool()
 }
 
-// guardClicks stops, on el and everything in it, the clicks that g takes for a double tap's
-// second tap: a checkbox is not ticked, a button does nothing.
+// guardClicks stops, on el and everything in it, the second tap of a double tap whose first tap
+// moved: a checkbox is not ticked, a button or a link does nothing.
 func guardClicks(el dom.El, g *tapGuard) *dom.Handler {
 	return el.OnCapture("click", func(ev js.Value) {
 		if g.early(ev) {
