@@ -72,7 +72,7 @@ for (const setup of setups) test(`practice on a phone ${setup.name}: double taps
       await doubleTap(page, '#practice-session [data-role=next]');
       assert.equal(await text(page, '#practice-session [data-role=counter]'), `Question ${i + 2} of 4`, 'a double tap on Next moves once');
       assert.equal(await checked(page, '#practice-session'), 0, 'the second tap chose nothing on the new question');
-      assert.ok(await inView(page, '#practice-session [data-role=stem]'), 'the new question starts in view');
+      assert.ok(await inView(page, '#practice-session [data-role=question]'), "the new question's first line is in view");
     }
     await page.reload();
     await appReady(page);

@@ -558,5 +558,5 @@ func (u *examUI) showResults(x *quiz.MockExam) {
 	})
 	// The score first, not wherever the page was scrolled in the exam.
 	res.Call("focus", map[string]any{"preventScroll": true})
-	res.Call("scrollIntoView", map[string]any{"block": "start"})
+	res.Call("scrollIntoView", map[string]any{"block": "start", "behavior": "instant"})
 }

@@ -176,7 +176,7 @@ func Now() float64 { return window.Get("performance").Call("now").Float() }
 func (e El) ScrollIntoView() {
 	top := e.Call("getBoundingClientRect").Get("top").Float()
 	if top < -1 || top > window.Get("innerHeight").Float()*0.6 { // -1: sub-pixel scrolling
-		e.Call("scrollIntoView", map[string]any{"block": "start"})
+		e.Call("scrollIntoView", map[string]any{"block": "start", "behavior": "instant"}) // a touch would stop a smooth scroll halfway
 	}
 }
 
