@@ -99,6 +99,11 @@ test('the mock exam on a phone: double taps never answer or skip, items and the 
       assert.ok(await inView(page, '#exam-run [data-role=counter]'), "the item's first line is in view");
     }
     await toBottom(page);
+    await page.tap('#exam-run [data-role=prev]');
+    assert.equal(await text(page, '#exam-run [data-role=counter]'), 'Item 3 of 125');
+    assert.ok(await inView(page, '#exam-run [data-role=counter]'), "after Previous the item's first line is in view");
+    await page.waitForTimeout(500);
+    await toBottom(page);
     await page.tap('#exam-run [data-role=nav-toggle]');
     assert.ok(await inView(page, '#exam-nav'), 'the navigator opens in view');
     await doubleTap(page, '#exam-nav li:nth-child(9) button');
@@ -118,5 +123,34 @@ test('the mock exam on a phone: double taps never answer or skip, items and the 
     assert.ok(await inView(page, '#exam-results .scaled'), 'the score is in view after submit');
   } finally {
     await b.close();
+  }
+});
+
+test('on a phone the menu leaves the first screen to the page at 320 px and at 200% text, and an ordering item\'s announcements leave the question counter alone', async () => {
+  for (const setup of setups.slice(1)) {
+    const b = await launchProfile(setup.options);
+    try {
+      const page = await b.context.newPage();
+      if (setup.fontSize) {
+        await page.addInitScript((size) => {
+          document.addEventListener('DOMContentLoaded', () => document.documentElement.style.setProperty('font-size', size));
+        }, setup.fontSize);
+      }
+      await page.goto(server.url);
+      const header = await page.$eval('header', (h) => h.getBoundingClientRect().height / window.innerHeight);
+      assert.ok(header < 0.3, `${setup.name}: the header takes ${Math.round(100 * header)}% of the first screen`);
+
+      const order = bank.questions.find((q) => q.type === 'order');
+      await page.goto(server.url + `practice/?scope=questions:${order.id}&size=1`);
+      await appReady(page);
+      assert.equal(await page.locator('#practice-session .kbd-hint').isVisible(), false, `${setup.name}: no keyboard hint on a touch screen`);
+      const before = await text(page, '#practice-session [data-role=counter]');
+      await page.tap('#practice-session .order-item:nth-child(2) button:first-of-type');
+      await page.waitForTimeout(200);
+      assert.equal(await text(page, '#practice-session [data-role=counter]'), before, 'the counter still counts questions');
+      assert.match(await page.textContent('#practice-session [aria-live=polite]:not([data-role=counter])'), /./, 'the move was announced');
+    } finally {
+      await b.close();
+    }
   }
 });
