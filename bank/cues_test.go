@@ -58,6 +58,7 @@ func singleBank(n int, options func(i int, key rune) map[rune]string) map[string
 	return map[string]string{"3-3.yaml": b.String(), LedgerFile: l.String()}
 }
 
+// readFiles reads a bank made of the given files.
 func readFiles(t *testing.T, files map[string]string) *Source {
 	t.Helper()
 	fsys := fstest.MapFS{}

@@ -39,16 +39,8 @@ func goodLedger(t *testing.T) string {
 // lintFiles lints a bank made of the given files and returns the problems as strings.
 func lintFiles(t *testing.T, files map[string]string) []string {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for name, data := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(data)}
-	}
-	src, err := Read(fsys, "content/bank")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []string
-	for _, p := range Lint(src, testOutline(t)) {
+	for _, p := range Lint(readFiles(t, files), testOutline(t)) {
 		out = append(out, p.String())
 	}
 	return out

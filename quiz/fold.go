@@ -55,9 +55,10 @@ type placedEvent struct {
 }
 
 // place returns the events that count now, in the order and at the times the fold applies them,
-// counting in s those that wait. late is true when an arrival note moved an event before others.
-func place(log []Event, now time.Time, s *State) (out []placedEvent, late bool) {
-	arrived := map[string]time.Time{}
+// counting in s those that wait, and when each event that an arrival note names arrived.
+func place(log []Event, now time.Time, s *State) (out []placedEvent, arrived map[string]time.Time) {
+	arrived = map[string]time.Time{}
+	late := false // an arrival note moved an event before others
 	for _, e := range log {
 		if e.Type != EventsArrived {
 			continue
@@ -91,7 +92,7 @@ func place(log []Event, now time.Time, s *State) (out []placedEvent, late bool) 
 			return out[i].e.ID < out[j].e.ID
 		})
 	}
-	return erase(out), late
+	return erase(out), arrived
 }
 
 // erase drops the events that a reset clears. A reset of version 2 clears, for each device it

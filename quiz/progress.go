@@ -23,10 +23,10 @@ type Progress struct {
 	lastID string
 	// wakes is when the earliest waiting event starts to count; zero if none waits.
 	wakes time.Time
-	// arrived holds the ids that arrival notes in the log name, and cleared, for each device, the
-	// newest of its ids that a reset in the log names: when such an event comes, the fold moves or
-	// erases it, so it cannot be applied in place.
-	arrived map[string]bool
+	// arrived holds when the events that arrival notes in the log name arrived (place works it
+	// out), and cleared, for each device, the newest of its ids that a reset in the log names: when
+	// such an event comes, the fold moves or erases it, so it cannot be applied in place.
+	arrived map[string]time.Time
 	cleared map[string]string
 }
 
@@ -58,7 +58,7 @@ func (p *Progress) refold(now time.Time) {
 	r := Rules{Catalog: p.cat, Now: now}
 	s := NewState()
 	s.Events = len(p.log)
-	placed, _ := place(p.log, now, s)
+	placed, arrived := place(p.log, now, s)
 	p.lastAt, p.lastID = time.Time{}, ""
 	for _, e := range placed {
 		s.Apply(e.e, e.at, r)
@@ -75,14 +75,9 @@ func (p *Progress) refold(now time.Time) {
 	if !p.wakes.IsZero() {
 		p.wakes = p.wakes.Add(-Tolerance)
 	}
-	p.arrived, p.cleared = map[string]bool{}, map[string]string{}
+	p.arrived, p.cleared = arrived, map[string]string{}
 	for _, e := range p.log {
-		switch {
-		case e.Type == EventsArrived:
-			for _, id := range e.Arrived.IDs {
-				p.arrived[id] = true
-			}
-		case e.Type == ProgressReset && e.Reset != nil:
+		if e.Type == ProgressReset && e.Reset != nil {
 			for device, id := range e.Reset.Seen {
 				if id > p.cleared[device] {
 					p.cleared[device] = id
@@ -90,6 +85,12 @@ func (p *Progress) refold(now time.Time) {
 			}
 		}
 	}
+}
+
+// noted reports whether an arrival note in the log names the event with this id.
+func (p *Progress) noted(id string) bool {
+	_, ok := p.arrived[id]
+	return ok
 }
 
 // Device is the id of the device whose progress this is.
@@ -153,7 +154,7 @@ func (p *Progress) Missing(events []Event) []Event {
 func (p *Progress) Arrival(events []Event, now time.Time) (Event, bool) {
 	var ids []string
 	for _, id := range Early(events, now) {
-		if !p.arrived[id] { // noted once is enough: the earliest note places it
+		if !p.noted(id) { // noted once is enough: the earliest note places it
 			ids = append(ids, id)
 		}
 	}
@@ -179,7 +180,7 @@ func (p *Progress) Add(events []Event, now time.Time) int {
 		at := IDTime(e.ID)
 		if p.Has(e.ID) || e.Type == ProgressReset || e.Type == EventsArrived || at.After(now.Add(Tolerance)) ||
 			at.Before(p.lastAt) || (at.Equal(p.lastAt) && e.ID < p.lastID) ||
-			p.arrived[e.ID] || e.ID <= p.cleared[deviceOf(e.ID)] {
+			p.noted(e.ID) || e.ID <= p.cleared[deviceOf(e.ID)] {
 			inPlace = false
 		}
 	}
