@@ -51,15 +51,21 @@ const setups = [
   { name: 'at 200% text', options: phone, fontSize: '200%' },
 ];
 
+// openPage opens a page as the setup has it: text at 200% is set on every load, reloads included.
+async function openPage(b, setup) {
+  const page = await b.context.newPage();
+  if (setup.fontSize) {
+    await page.addInitScript((size) => {
+      document.addEventListener('DOMContentLoaded', () => document.documentElement.style.setProperty('font-size', size));
+    }, setup.fontSize);
+  }
+  return page;
+}
+
 for (const setup of setups) test(`practice on a phone ${setup.name}: double taps never answer or skip, the question starts in view, a reload goes on where it was`, async () => {
   const b = await launchProfile(setup.options);
   try {
-    const page = await b.context.newPage();
-    if (setup.fontSize) {
-      await page.addInitScript((size) => {
-        document.addEventListener('DOMContentLoaded', () => document.documentElement.style.setProperty('font-size', size));
-      }, setup.fontSize);
-    }
+    const page = await openPage(b, setup);
     await page.goto(server.url + 'practice/?scope=all&size=4');
     await appReady(page);
     for (let i = 0; i < 2; i++) {
@@ -130,12 +136,7 @@ test('on a phone the menu leaves the first screen to the page at 320 px and at 2
   for (const setup of setups.slice(1)) {
     const b = await launchProfile(setup.options);
     try {
-      const page = await b.context.newPage();
-      if (setup.fontSize) {
-        await page.addInitScript((size) => {
-          document.addEventListener('DOMContentLoaded', () => document.documentElement.style.setProperty('font-size', size));
-        }, setup.fontSize);
-      }
+      const page = await openPage(b, setup);
       await page.goto(server.url);
       const header = await page.$eval('header', (h) => h.getBoundingClientRect().height / window.innerHeight);
       assert.ok(header < 0.3, `${setup.name}: the header takes ${Math.round(100 * header)}% of the first screen`);

@@ -326,11 +326,9 @@ func (u *examUI) goTo(i int) {
 
 func (u *examUI) say(msg string) { u.announceEl.Text(msg) }
 
-// tap runs a move unless the click is the second tap of a double tap on a move.
+// tap runs a move and remembers the tap, so that the screens' guards (startExam) stop its second
+// tap if it was a double tap.
 func (u *examUI) tap(ev js.Value, move func()) {
-	if u.taps.early(ev) {
-		return
-	}
 	u.taps.arm(ev)
 	move()
 }

@@ -137,18 +137,9 @@ func startPractice(a *App) error {
 	p.root.Append(p.announcer)
 	setup.Hide()
 	p.root.Show()
-	p.check.On("click", func(ev js.Value) {
-		if !p.taps.early(ev) {
-			p.taps.arm(ev)
-			p.onCheck()
-		}
-	})
-	p.next.On("click", func(ev js.Value) {
-		if !p.taps.early(ev) {
-			p.taps.arm(ev)
-			p.onNext()
-		}
-	})
+	// The session's guard (above) has already stopped a double tap's second tap.
+	p.check.On("click", func(ev js.Value) { p.taps.arm(ev); p.onCheck() })
+	p.next.On("click", func(ev js.Value) { p.taps.arm(ev); p.onNext() })
 	dom.Document().On("keydown", p.onKey)
 	if p.i >= len(p.plan) {
 		p.done()

@@ -168,9 +168,6 @@ func (e El) OnCapture(event string, fn func(ev js.Value)) *Handler {
 	return &Handler{el: e.Value, event: event, fn: f, capture: true}
 }
 
-// Now is the page's clock in milliseconds, the one event time stamps use.
-func Now() float64 { return window.Get("performance").Call("now").Float() }
-
 // ScrollIntoView brings the element's top into view if it is not, with the browser's
 // scroll-margin (a fixed bar) respected; an element in view stays where it is.
 func (e El) ScrollIntoView() {
