@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"regexp"
 	"strings"
@@ -73,11 +74,12 @@ func Handler(fsys fs.FS) http.Handler {
 		info, err := fs.Stat(fsys, name)
 		if err == nil && info.IsDir() {
 			if _, err := fs.Stat(fsys, path.Join(name, directoryIndex)); err == nil {
-				target := r.URL.Path + "/"
-				if r.URL.RawQuery != "" {
-					target += "?" + r.URL.RawQuery
-				}
-				http.Redirect(w, r, target, http.StatusMovedPermanently)
+				// Built from the cleaned name, never the raw path: "/%2Fpractice" is the path
+				// "//practice", and "//practice/" in Location is another host. name has no
+				// leading slash, so the target starts with exactly one, and escaping turns a
+				// backslash (which browsers read as "/") into %5C.
+				target := url.URL{Path: "/" + name + "/", RawQuery: r.URL.RawQuery}
+				http.Redirect(w, r, target.String(), http.StatusMovedPermanently)
 				return
 			}
 			err = fs.ErrNotExist

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -65,6 +66,61 @@ func TestHandlerServesTheSite(t *testing.T) {
 			}
 			if tt.location != "" && rec.Header().Get("Location") != tt.location {
 				t.Errorf("Location %q, want %q", rec.Header().Get("Location"), tt.location)
+			}
+		})
+	}
+}
+
+// TestHandlerRedirectsAFolderOnlyWithinTheSite asks for folders by paths that decode or clean to
+// something starting "//" (or to what a browser reads as "//": a backslash, or a tab it strips),
+// and checks that the redirect to folder/ names the site's own path, never another host. The site
+// holds a folder for each, so that every request reaches the redirect.
+func TestHandlerRedirectsAFolderOnlyWithinTheSite(t *testing.T) {
+	fsys := fstest.MapFS{
+		"index.html":                 {Data: []byte("<h1>home</h1>")},
+		"practice/index.html":        {Data: []byte("<h1>practice</h1>")},
+		"evil.example/index.html":    {Data: []byte("x")},
+		"evil.example/x/index.html":  {Data: []byte("x")},
+		"evil/index.html":            {Data: []byte("x")},
+		`\evil.example/index.html`:   {Data: []byte("x")},
+		"\t/evil.example/index.html": {Data: []byte("x")},
+	}
+	tests := []struct {
+		name, path, location string
+	}{
+		{"encoded slash", "/%2Fpractice", "/practice/"},
+		{"encoded slash keeps the query", "/%2Fpractice?next=%2F%2Fevil", "/practice/?next=%2F%2Fevil"},
+		{"two encoded slashes", "/%2F%2Fevil.example", "/evil.example/"},
+		{"three slashes", "///evil.example", "/evil.example/"},
+		{"double slash with a folder below", "//evil.example/x", "/evil.example/x/"},
+		{"dot then encoded slash", "/./%2fevil", "/evil/"},
+		{"backslash", `/\evil.example`, "/%5Cevil.example/"},
+		{"encoded backslash", "/%5Cevil.example", "/%5Cevil.example/"},
+		{"encoded slash then backslash", "/%2F%5Cevil.example", "/%5Cevil.example/"},
+		{"encoded tab, which a browser strips", "/%09/evil.example", "/%09/evil.example/"},
+	}
+	// A browser drops tabs and newlines from a URL and reads a backslash as a slash.
+	browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/")
+	h := Handler(fsys)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+			loc := rec.Header().Get("Location")
+			if rec.Code != http.StatusMovedPermanently {
+				t.Fatalf("status %d, want 301 (Location %q)", rec.Code, loc)
+			}
+			if !strings.HasPrefix(loc, "/") || strings.HasPrefix(loc, "//") || strings.HasPrefix(loc, `/\`) {
+				t.Errorf("Location %q does not start with exactly one slash", loc)
+			}
+			if b := browser.Replace(loc); strings.HasPrefix(b, "//") {
+				t.Errorf("Location %q reads as %q in a browser: another host", loc, b)
+			}
+			if u, err := url.Parse(loc); err != nil || u.Scheme != "" || u.Host != "" {
+				t.Errorf("Location %q names a host or does not parse: %+v %v", loc, u, err)
+			}
+			if loc != tt.location {
+				t.Errorf("Location %q, want %q", loc, tt.location)
 			}
 		})
 	}

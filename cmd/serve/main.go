@@ -22,7 +22,56 @@ import (
 	"github.com/issmp-study/issmp/lambda/syncapi"
 	"github.com/issmp-study/issmp/lambda/syncstore/boltstore"
 	"github.com/issmp-study/issmp/static"
+	"golang.org/x/net/netutil"
 )
+
+// limits bound what one client, or many, can hold of the server. An attack test held 1.2 GB with
+// 1,000 connections that sent headers and then trickled the body, and kept 300 idle keep-alive
+// connections open for good: every connection now has a deadline for each phase, and only so many
+// may be open at once. A zero duration would mean "no limit" to net/http, so run refuses one.
+type limits struct {
+	ReadHeader     time.Duration // to send the request line and headers
+	Read           time.Duration // to send the whole request, body included
+	Write          time.Duration // from the end of the headers to the end of the response
+	Idle           time.Duration // a keep-alive connection may wait this long for its next request
+	MaxHeaderBytes int           // request line and headers
+	MaxConns       int           // connections open at once; more wait in the kernel's backlog
+}
+
+// defaultLimits are generous for the one user this local server has, yet bound an attacker.
+// The largest request is a sync push (at most 1 MiB) and the largest responses are the engine and
+// the question bank (a few MB), each of which takes milliseconds on this machine, so 30 s to read
+// and 60 s to write never cut a real client short. A browser reopens a closed keep-alive connection
+// without fuss, so a minute of idling is enough. Headers get 64 KiB, not net/http's 1 MiB, because
+// a browser sends a few KiB at most (cookies ignore ports, so other local apps' cookies for
+// 127.0.0.1 come too). A browser opens at most 6 connections to an origin and `make bench` 50, so
+// 512 at once is far beyond real use while bounding memory to tens of MB.
+func defaultLimits() limits {
+	return limits{
+		ReadHeader:     10 * time.Second,
+		Read:           30 * time.Second,
+		Write:          60 * time.Second,
+		Idle:           60 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+		MaxConns:       512,
+	}
+}
+
+// check refuses a limit that is unset, since net/http would take zero as no limit at all.
+func (l limits) check() error {
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read header", l.ReadHeader}, {"read", l.Read}, {"write", l.Write}, {"idle", l.Idle}} {
+		if d.v <= 0 {
+			return fmt.Errorf("limits: the %s timeout is %v; it must be positive", d.name, d.v)
+		}
+	}
+	if l.MaxHeaderBytes <= 0 || l.MaxConns <= 0 {
+		return fmt.Errorf("limits: max header bytes %d and max connections %d must be positive", l.MaxHeaderBytes, l.MaxConns)
+	}
+	return nil
+}
 
 func main() {
 	dir := flag.String("dir", "public", "folder holding the built site")
@@ -31,15 +80,18 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *dir, *addr, *syncDB, os.Stdout); err != nil {
+	if err := run(ctx, *dir, *addr, *syncDB, defaultLimits(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
 }
 
-// run serves dir and the sync API on addr until ctx ends, and tells the user where to point the
-// browser.
-func run(ctx context.Context, dir, addr, syncDB string, out io.Writer) error {
+// run serves dir and the sync API on addr, within lim, until ctx ends, and tells the user where to
+// point the browser.
+func run(ctx context.Context, dir, addr, syncDB string, lim limits, out io.Writer) error {
+	if err := lim.check(); err != nil {
+		return err
+	}
 	site := os.DirFS(dir)
 	if err := static.CheckSite(site); err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
@@ -67,9 +119,16 @@ func run(ctx context.Context, dir, addr, syncDB string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w (is another server using the port? try PORT=8081 make serve)", err)
 	}
+	// Past MaxConns, Accept waits for a connection to close rather than failing, so the server
+	// stays up and a client over the cap is served late, not refused.
+	ln = netutil.LimitListener(ln, lim.MaxConns)
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: lim.ReadHeader,
+		ReadTimeout:       lim.Read,
+		WriteTimeout:      lim.Write,
+		IdleTimeout:       lim.Idle,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
 		ErrorLog:          log.New(os.Stderr, "serve: ", 0),
 	}
 	go func() {
