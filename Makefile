@@ -68,7 +68,7 @@ bench: build lambda deps build/bin/serve /usr/bin/wrk
 	node e2e/measure.mjs > build/bench/measure.json
 	node --test --test-concurrency=1 audit/budget.test.mjs audit/lighthouse.test.mjs
 	@rm -f build/bench/sync.db; \
-	build/bin/serve -dir $(PUBLIC) -addr 127.0.0.1:$(BENCH_PORT) -sync-db build/bench/sync.db > build/bench/serve.log 2>&1 & pid=$$!; \
+	build/bin/serve -dir $(PUBLIC) -addr 127.0.0.1:$(BENCH_PORT) -sync-db build/bench/sync.db -new-sync-logs 20000 > build/bench/serve.log 2>&1 & pid=$$!; \
 	trap "kill $$pid" EXIT; \
 	for i in $$(seq 100); do curl -sf http://127.0.0.1:$(BENCH_PORT)/api/health >/dev/null && break; sleep 0.1; done; \
 	set -e; \

@@ -2,6 +2,7 @@ package syncproto
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +12,13 @@ import (
 // token that proves the device holds the code. The encryption key, derived beside them, stays in
 // the Sealer and never leaves the device.
 type Keys struct {
-	ID    string // the log's name on the server: 32 hex characters
+	ID    string // the log's name on the server: 32 hex characters, IDForToken of the token
 	Token string // proof of holding the code: 43 characters of unpadded base64url
+	// LegacyID is the name apps before protocol 1.1 gave the log (HKDF label InfoID). The server
+	// cannot check it against the token, so it registers no new log under it; a device moves
+	// what an old log holds to ID (syncclient). Batches stay bound to it (AdditionalData), so
+	// they open under either name.
+	LegacyID string
 }
 
 // Sealer seals and opens a log's batches with AES-256-GCM under the key derived from its code.
@@ -27,14 +33,25 @@ type Sealer interface {
 type Deriver func(Code) (Keys, Sealer, error)
 
 // Key derivation is HKDF-SHA256 (RFC 5869) of the code's 16 bytes with this salt, expanded under
-// three labels into the id (16 bytes, hex), the token (32 bytes, base64url) and the AES-256 key.
-// A new protocol version gets new labels, so its keys are unrelated to these.
+// three labels into the legacy id (16 bytes, hex), the token (32 bytes, base64url) and the AES-256
+// key. A new protocol version gets new labels, so its keys are unrelated to these.
 const (
 	HKDFSalt  = "issmp-sync-v1"
 	InfoID    = "server id"
 	InfoToken = "auth token"
 	InfoKey   = "batch encryption key (AES-256-GCM)"
+	// IDLabel prefixes the token in the SHA-256 that names the log (IDInput).
+	IDLabel = "issmp-sync-id "
 )
+
+// IDInput is what a log's id is the SHA-256 of: IDLabel and the token. So the server can check an
+// id against the token that comes with it, and nobody who learns an id can register it first
+// with a token of their own. (The SHA-256 is left to the caller: the browser computes it with Web
+// Crypto, which keeps Go's hash code out of the WebAssembly module.)
+func IDInput(token string) []byte { return []byte(IDLabel + token) }
+
+// IDFromSum is the id named by the SHA-256 of IDInput: its first 16 bytes in hex.
+func IDFromSum(sum []byte) string { return hex.EncodeToString(sum[:16]) }
 
 // A sealed batch is: one version byte, a 12-byte random nonce, then the AES-256-GCM ciphertext and
 // its 16-byte tag. The additional data binds it to the protocol version and the log's id, so a
@@ -47,8 +64,9 @@ const (
 	SealOverhead = 1 + NonceLen + TagLen
 )
 
-// AdditionalData is what a log's batches are bound to.
-func AdditionalData(id string) []byte { return []byte(HKDFSalt + " " + id) }
+// AdditionalData is what a log's batches are bound to: the code's legacy id, which is unique to
+// the code like the id, so a batch copied from another code's log does not open.
+func AdditionalData(legacyID string) []byte { return []byte(HKDFSalt + " " + legacyID) }
 
 // ErrTampered is wrapped when a sealed batch does not open: it was altered, or was sealed with
 // another sync code's key.

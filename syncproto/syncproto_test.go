@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -196,4 +197,38 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("accepted %+v", q)
 		}
 	})
+}
+
+func TestPadFillsABatchToTheSmallestSizeClassThatHoldsIt(t *testing.T) {
+	for _, n := range []int{0, 19, 1024 - SealOverhead, 1024 - SealOverhead + 1, 5000, MaxBatchBytes - SealOverhead} {
+		plain := bytes.Repeat([]byte{'x'}, n)
+		got := Pad(plain)
+		want := 0
+		for _, c := range SizeClasses {
+			if n+SealOverhead <= c {
+				want = c
+				break
+			}
+		}
+		if len(got)+SealOverhead != want {
+			t.Errorf("Pad of %d bytes seals to %d; want the class %d", n, len(got)+SealOverhead, want)
+		}
+		if !bytes.Equal(got[:n], plain) || strings.TrimRight(string(got[n:]), " ") != "" {
+			t.Errorf("Pad of %d bytes changed the plaintext or padded with something other than spaces", n)
+		}
+	}
+}
+
+func TestAPaddedBatchDecodesAsTheSameJSON(t *testing.T) {
+	plain := []byte(`{"v":1,"events":[{"id":"a"}]}`)
+	var a, b map[string]any
+	if err := json.Unmarshal(plain, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(Pad(plain), &b); err != nil {
+		t.Fatalf("a padded batch does not decode: %v", err)
+	}
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("padded batch decodes to %v; want %v", b, a)
+	}
 }

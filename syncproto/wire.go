@@ -59,9 +59,10 @@ func (p PushRequest) MarshalJSON() ([]byte, error) {
 
 // PushResponse says which sequence numbers the batches got, First to Last in request order.
 type PushResponse struct {
-	V     int   `json:"v"`
-	First int64 `json:"first"`
-	Last  int64 `json:"last"`
+	V     int    `json:"v"`
+	First int64  `json:"first"`
+	Last  int64  `json:"last"`
+	Epoch string `json:"epoch,omitempty"` // the log's epoch (PullResponse)
 }
 
 // PullRequest asks for the batches after a cursor (the last sequence number already held; 0 for
@@ -78,6 +79,12 @@ type PullResponse struct {
 	V       int     `json:"v"`
 	Batches []Batch `json:"batches"`
 	More    bool    `json:"more"`
+	// Epoch names this registration of the log. A log that expired and was registered again
+	// has a new epoch and numbers from the start: a device that sees a new epoch drops its
+	// cursor and pulls and pushes everything again.
+	Epoch string `json:"epoch,omitempty"`
+	// Unknown says the server holds no log under this id (never registered, or expired).
+	Unknown bool `json:"unknown,omitempty"`
 }
 
 // Batch is one stored batch and its sequence number. Data is base64 on the wire (as encoding/json
@@ -110,6 +117,14 @@ const (
 	CodeInternal     = "internal"
 	CodeUnsupported  = "unsupported_media_type"
 	CodeBodyRequired = "body_required"
+	// CodeIDMismatch: a push would register an id that does not belong to its token.
+	CodeIDMismatch = "id_mismatch"
+	// CodeLogFull: the log holds as many bytes as the server keeps for one log.
+	CodeLogFull = "log_full"
+	// CodeRegistrationLimited: too many new logs today, from this address or in all.
+	CodeRegistrationLimited = "registration_limited"
+	// CodeCorrupt: the server's copy of the log is damaged; nothing was written.
+	CodeCorrupt = "corrupt"
 )
 
 // RequestError is a request the server refuses, with the code and sentence to answer.

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/issmp-study/issmp/lambda/syncapi"
+	"github.com/issmp-study/issmp/lambda/syncstore"
 	"github.com/issmp-study/issmp/lambda/syncstore/boltstore"
 	"github.com/issmp-study/issmp/static"
 	"golang.org/x/net/netutil"
@@ -36,6 +37,9 @@ type limits struct {
 	Idle           time.Duration // a keep-alive connection may wait this long for its next request
 	MaxHeaderBytes int           // request line and headers
 	MaxConns       int           // connections open at once; more wait in the kernel's backlog
+	// NewSyncLogs, when not zero, replaces the sync service's allowance of new logs per client
+	// address and per day: a benchmark registers thousands from one address.
+	NewSyncLogs int
 }
 
 // defaultLimits are generous for the one user this local server has, yet bound an attacker.
@@ -77,10 +81,13 @@ func main() {
 	dir := flag.String("dir", "public", "folder holding the built site")
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	syncDB := flag.String("sync-db", "build/sync.db", "file that keeps the sync service's data")
+	newLogs := flag.Int("new-sync-logs", 0, "new sync logs allowed per client address and per day (0 keeps the service's limits; benchmarks raise it)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *dir, *addr, *syncDB, defaultLimits(), os.Stdout); err != nil {
+	lim := defaultLimits()
+	lim.NewSyncLogs = *newLogs
+	if err := run(ctx, *dir, *addr, *syncDB, lim, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
 		os.Exit(1)
 	}
@@ -99,17 +106,16 @@ func run(ctx context.Context, dir, addr, syncDB string, lim limits, out io.Write
 	if err := os.MkdirAll(filepath.Dir(syncDB), 0o755); err != nil {
 		return fmt.Errorf("sync store: %w", err)
 	}
-	store, err := boltstore.Open(syncDB)
+	store, err := boltstore.Open(syncDB, syncstore.DefaultLimits, time.Now())
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	go sweep(ctx, store, logger)
 	mux := http.NewServeMux()
-	mux.Handle("/api/", syncapi.New(syncapi.Config{
-		Store: store,
-		Now:   time.Now,
-		Log:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}))
+	mux.Handle("/api/", syncapi.New(syncapi.Config{Store: store, Now: time.Now, Log: logger,
+		Limits: syncapi.Limits{NewLogsPerAddress: lim.NewSyncLogs, NewLogsPerDay: lim.NewSyncLogs}}))
 	mux.Handle("/", static.Handler(site))
 	handler, err := static.WithSecurityHeaders(mux)
 	if err != nil {
@@ -142,4 +148,21 @@ func run(ctx context.Context, dir, addr, syncDB string, lim limits, out io.Write
 		return err
 	}
 	return nil
+}
+
+// sweep deletes expired sync logs now and every hour until ctx ends: the rule DynamoDB's TTL and
+// the sweeper function keep on AWS.
+func sweep(ctx context.Context, store *boltstore.Store, logger *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if _, err := store.Sweep(time.Now()); err != nil && ctx.Err() == nil {
+			logger.Error("sweeping expired sync logs", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

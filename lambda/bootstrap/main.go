@@ -41,11 +41,11 @@ func main() {
 	var seed [16]byte
 	_, _ = rand.Read(seed[:])
 	rng := mrand.New(mrand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
-	store := dynamostore.New(dynamodb.NewFromConfig(cfg), table, rng)
+	store := dynamostore.New(dynamodb.NewFromConfig(cfg), table, rng, syncstore.DefaultLimits)
 	lambdaurl.Start(handler(store, log))
 }
 
 // handler is the service the function serves.
 func handler(store syncstore.Store, log *slog.Logger) http.Handler {
-	return syncapi.New(syncapi.Config{Store: store, Now: time.Now, Log: log})
+	return syncapi.New(syncapi.Config{Store: store, Now: time.Now, Log: log, ClientAddr: syncapi.ViewerAddr})
 }

@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambdaurl"
+	"github.com/issmp-study/issmp/lambda/syncstore"
 	"github.com/issmp-study/issmp/lambda/syncstore/boltstore"
 	"github.com/issmp-study/issmp/syncproto"
 	"github.com/issmp-study/issmp/syncproto/stdcrypto"
@@ -19,7 +21,7 @@ import (
 // The function URL's event reaches the same handler: a push arrives base64-encoded, as Lambda
 // sends a body, and the answer comes back with its status and JSON.
 func TestFunctionURLEventsReachTheSyncHandler(t *testing.T) {
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "sync.db"))
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "sync.db"), syncstore.DefaultLimits, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,13 +5,14 @@ import (
 	"time"
 )
 
-// limiter is a token bucket per sync id. It lives in the process: on Lambda each instance keeps
-// its own, and the function's reserved concurrency caps how many there are.
+// limiter is a token bucket per key (a sync id, or a client address). It lives in the process: on
+// Lambda each instance keeps its own, the function's reserved concurrency caps how many there
+// are, and the edge (AWS WAF) limits each address across all of them.
 type limiter struct {
 	mu      sync.Mutex
 	burst   float64
 	perSec  float64
-	max     int // ids tracked before idle ones are forgotten
+	max     int // keys tracked at most
 	buckets map[string]*bucket
 }
 
@@ -24,21 +25,15 @@ func newLimiter(burst, perMinute, max int) *limiter {
 	return &limiter{burst: float64(burst), perSec: float64(perMinute) / 60, max: max, buckets: map[string]*bucket{}}
 }
 
-// allow takes one token from id's bucket; when there is none it says how long until there is.
-func (l *limiter) allow(id string, now time.Time) (bool, time.Duration) {
+// allow takes one token from key's bucket; when there is none it says how long until there is.
+// When the limiter tracks as many keys as it may and none of them has refilled, a new key is
+// refused: forgetting a bucket that is still drawn down would hand its key a fresh burst.
+func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b, ok := l.buckets[id]
-	if !ok {
-		if len(l.buckets) >= l.max {
-			l.forgetIdle(now)
-		}
-		b = &bucket{tokens: l.burst, at: now}
-		l.buckets[id] = b
-	}
-	if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
-		b.tokens = min(l.burst, b.tokens+elapsed*l.perSec)
-		b.at = now
+	b := l.bucket(key, now)
+	if b == nil {
+		return false, time.Duration(1 / l.perSec * float64(time.Second))
 	}
 	if b.tokens < 1 {
 		return false, time.Duration((1 - b.tokens) / l.perSec * float64(time.Second))
@@ -47,15 +42,51 @@ func (l *limiter) allow(id string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
-// forgetIdle drops the buckets that have refilled: forgetting them changes nothing. If every
-// bucket is busy (a flood of new ids), it drops them all rather than grow without bound.
-func (l *limiter) forgetIdle(now time.Time) {
-	for id, b := range l.buckets {
-		if b.tokens+now.Sub(b.at).Seconds()*l.perSec >= l.burst {
-			delete(l.buckets, id)
-		}
+// blocked reports whether key's bucket is empty, without taking from it, and how long until it
+// is not.
+func (l *limiter) blocked(key string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return false, 0
 	}
-	if len(l.buckets) >= l.max {
-		clear(l.buckets)
+	l.refill(b, now)
+	if b.tokens >= 1 {
+		return false, 0
+	}
+	return true, time.Duration((1 - b.tokens) / l.perSec * float64(time.Second))
+}
+
+// bucket returns key's bucket, refilled to now, making one if there is room; nil if there is not.
+func (l *limiter) bucket(key string, now time.Time) *bucket {
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) >= l.max {
+			l.forgetRefilled(now)
+			if len(l.buckets) >= l.max {
+				return nil
+			}
+		}
+		b = &bucket{tokens: l.burst, at: now}
+		l.buckets[key] = b
+	}
+	l.refill(b, now)
+	return b
+}
+
+func (l *limiter) refill(b *bucket, now time.Time) {
+	if elapsed := now.Sub(b.at).Seconds(); elapsed > 0 {
+		b.tokens = min(l.burst, b.tokens+elapsed*l.perSec)
+		b.at = now
+	}
+}
+
+// forgetRefilled drops the buckets that have refilled: forgetting them changes nothing.
+func (l *limiter) forgetRefilled(now time.Time) {
+	for key, b := range l.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*l.perSec >= l.burst {
+			delete(l.buckets, key)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -34,21 +35,28 @@ func (c *clock) add(d time.Duration) {
 }
 
 type fixture struct {
-	h     *Handler
-	store syncstore.Store
-	clock *clock
-	logs  *bytes.Buffer
-	keys  syncproto.Keys
+	h      *Handler
+	store  *boltstore.Store
+	path   string // the store's file
+	limits syncstore.Limits
+	clock  *clock
+	logs   *bytes.Buffer
+	keys   syncproto.Keys
 }
 
-func newFixture(t *testing.T, cfg Config) *fixture {
+func newFixture(t *testing.T, cfg Config, limits ...syncstore.Limits) *fixture {
 	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "sync.db"))
+	f := &fixture{clock: &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{}, path: filepath.Join(t.TempDir(), "sync.db")}
+	f.limits = syncstore.DefaultLimits
+	if len(limits) > 0 {
+		f.limits = limits[0]
+	}
+	s, err := boltstore.Open(f.path, f.limits, f.clock.now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f := &fixture{store: s, clock: &clock{t: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}, logs: &bytes.Buffer{}}
+	f.store = s
 	cfg.Store, cfg.Now = s, f.clock.now
 	cfg.Log = slog.New(slog.NewTextHandler(&lockedWriter{w: f.logs}, nil))
 	f.h = New(cfg)
@@ -77,7 +85,13 @@ func keysFor(t *testing.T, n byte) syncproto.Keys {
 }
 
 func (f *fixture) do(method, path, token, body string) (*http.Response, map[string]any) {
+	return f.doFrom("192.0.2.1", method, path, token, body)
+}
+
+// doFrom sends a request from a client address.
+func (f *fixture) doFrom(addr, method, path, token, body string) (*http.Response, map[string]any) {
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.RemoteAddr = net.JoinHostPort(addr, "40000")
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set(syncproto.TokenHeader, token)
@@ -150,10 +164,10 @@ func TestPushThenPullReturnsTheBatchesInOrderInPages(t *testing.T) {
 	}
 }
 
-func TestPullOfAnUnknownLogIsEmpty(t *testing.T) {
+func TestPullOfAnUnknownLogIsEmptyAndSaysSo(t *testing.T) {
 	f := newFixture(t, Config{})
 	res, body := f.do("POST", syncproto.PathPull, f.keys.Token, pullJSON(f.keys.ID, 0, 10))
-	if res.StatusCode != 200 || len(body["batches"].([]any)) != 0 || body["more"] != false {
+	if res.StatusCode != 200 || len(body["batches"].([]any)) != 0 || body["more"] != false || body["unknown"] != true {
 		t.Fatalf("pull of a new code = %d %v", res.StatusCode, body)
 	}
 }
@@ -223,7 +237,7 @@ func TestBadRequestsGetAClearJSONErrorAndStoreNothing(t *testing.T) {
 }
 
 func TestTooManyRequestsPerIDAreRefusedUntilTheBucketRefills(t *testing.T) {
-	f := newFixture(t, Config{Burst: 3, PerMinute: 6})
+	f := newFixture(t, Config{Limits: Limits{Burst: 3, PerMinute: 6}})
 	k, other := f.keys, keysFor(t, 2)
 	for i := range 3 {
 		if res, _ := f.do("POST", syncproto.PathPush, k.Token, pushJSON(k.ID, sealed(i))); res.StatusCode != 200 {
@@ -265,8 +279,29 @@ func TestLimiterForgetsIdleIDsButNotBusyOnes(t *testing.T) {
 	}
 }
 
+// The attack test's repro: a flood of fresh keys made the limiter clear every bucket, a throttled
+// one included. Now a new key waits instead.
+func TestLimiterNeverForgetsAThrottledBucketWhenFloodedWithNewKeys(t *testing.T) {
+	l := newLimiter(2, 60, 100)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l.allow("victim", now)
+	l.allow("victim", now)
+	for i := range 10001 {
+		l.allow(fmt.Sprint("fresh-", i), now)
+	}
+	if ok, _ := l.allow("victim", now); ok {
+		t.Fatal("the throttled key got a fresh burst after a flood of new keys")
+	}
+	if len(l.buckets) > 100 {
+		t.Errorf("%d keys tracked; the limit is 100", len(l.buckets))
+	}
+	if ok, _ := l.allow("victim", now.Add(time.Second)); !ok {
+		t.Error("the throttled key was not served once its bucket refilled")
+	}
+}
+
 func TestConcurrentPushesOverHTTPAreEachStoredOnce(t *testing.T) {
-	f := newFixture(t, Config{Burst: 10000, PerMinute: 60000})
+	f := newFixture(t, Config{Limits: Limits{Burst: 10000, PerMinute: 60000, NewLogsPerAddress: 100, NewLogsPerDay: 100}}) // 20 first pushes race to register
 	srv := httptest.NewServer(f.h)
 	defer srv.Close()
 	k := f.keys
@@ -332,12 +367,12 @@ func FuzzHandler(f *testing.F) {
 	f.Add(pullJSON(k.ID, 0, 3), false)
 	f.Add(`{"v":1,"id":"`+k.ID+`","batches":["", null]}`, true)
 	f.Add("\x00\xff", false)
-	s, err := boltstore.Open(filepath.Join(f.TempDir(), "sync.db"))
+	s, err := boltstore.Open(filepath.Join(f.TempDir(), "sync.db"), syncstore.DefaultLimits, time.Now())
 	if err != nil {
 		f.Fatal(err)
 	}
 	defer s.Close()
-	h := New(Config{Store: s, Now: time.Now, Burst: 1 << 30, PerMinute: 1 << 30})
+	h := New(Config{Store: s, Now: time.Now, Limits: Limits{Burst: 1 << 30, PerMinute: 1 << 30, FailureBurst: 1 << 30, FailuresPerMinute: 1 << 30, NewLogsPerAddress: 1 << 30, NewLogsPerDay: 1 << 30}})
 	f.Fuzz(func(t *testing.T, body string, push bool) {
 		path := syncproto.PathPull
 		if push {

@@ -41,8 +41,15 @@ func Derive(c syncproto.Code) (syncproto.Keys, syncproto.Sealer, error) {
 	if err != nil {
 		return syncproto.Keys{}, nil, fmt.Errorf("sync: %w", err)
 	}
-	k := syncproto.Keys{ID: hex.EncodeToString(id), Token: base64.RawURLEncoding.EncodeToString(token)}
-	return k, Sealer{aead: aead, ad: syncproto.AdditionalData(k.ID)}, nil
+	k := syncproto.Keys{LegacyID: hex.EncodeToString(id), Token: base64.RawURLEncoding.EncodeToString(token)}
+	k.ID = IDForToken(k.Token)
+	return k, Sealer{aead: aead, ad: syncproto.AdditionalData(k.LegacyID)}, nil
+}
+
+// IDForToken is the log id that belongs to a token (syncproto.IDInput): what the server checks.
+func IDForToken(token string) string {
+	sum := sha256.Sum256(syncproto.IDInput(token))
+	return syncproto.IDFromSum(sum[:])
 }
 
 // Sealer seals with one log's key.

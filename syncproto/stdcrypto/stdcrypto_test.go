@@ -23,8 +23,8 @@ func TestDeriveGivesTheKnownKeysOfAKnownCode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k.ID != KnownID || k.Token != KnownToken {
-		t.Fatalf("Derive = %q %q; want %q %q", k.ID, k.Token, KnownID, KnownToken)
+	if k.ID != KnownID || k.LegacyID != KnownLegacyID || k.Token != KnownToken {
+		t.Fatalf("Derive = %q %q %q; want %q %q %q", k.ID, k.LegacyID, k.Token, KnownID, KnownLegacyID, KnownToken)
 	}
 	sealed, err := s.Seal([]byte(KnownPlain), bytes.NewReader(make([]byte, 12)))
 	if err != nil {

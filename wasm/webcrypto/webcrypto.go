@@ -78,8 +78,13 @@ func Derive(c syncproto.Code) (syncproto.Keys, syncproto.Sealer, error) {
 	if err != nil {
 		return syncproto.Keys{}, nil, fmt.Errorf("sync: importing the key: %w", err)
 	}
-	k := syncproto.Keys{ID: hex.EncodeToString(id), Token: base64.RawURLEncoding.EncodeToString(token)}
-	return k, Sealer{subtle: s, key: key, ad: syncproto.AdditionalData(k.ID)}, nil
+	k := syncproto.Keys{LegacyID: hex.EncodeToString(id), Token: base64.RawURLEncoding.EncodeToString(token)}
+	sum, err := dom.Await(s.Call("digest", "SHA-256", toJS(syncproto.IDInput(k.Token))))
+	if err != nil {
+		return syncproto.Keys{}, nil, fmt.Errorf("sync: naming the log: %w", err)
+	}
+	k.ID = syncproto.IDFromSum(fromJS(sum))
+	return k, Sealer{subtle: s, key: key, ad: syncproto.AdditionalData(k.LegacyID)}, nil
 }
 
 // Sealer seals with one log's non-extractable AES-GCM key.

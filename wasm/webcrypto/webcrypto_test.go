@@ -21,8 +21,8 @@ func TestWebCryptoDerivesTheKnownKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k.ID != stdcrypto.KnownID || k.Token != stdcrypto.KnownToken {
-		t.Fatalf("Derive = %q %q; want %q %q", k.ID, k.Token, stdcrypto.KnownID, stdcrypto.KnownToken)
+	if k.ID != stdcrypto.KnownID || k.LegacyID != stdcrypto.KnownLegacyID || k.Token != stdcrypto.KnownToken {
+		t.Fatalf("Derive = %q %q %q; want %q %q %q", k.ID, k.LegacyID, k.Token, stdcrypto.KnownID, stdcrypto.KnownLegacyID, stdcrypto.KnownToken)
 	}
 	sealed, err := s.Seal([]byte(stdcrypto.KnownPlain), bytes.NewReader(make([]byte, 12)))
 	if err != nil {
