@@ -47,7 +47,17 @@ const (
 	KeyCursor = "sync-cursor" // the last sequence number pulled
 	KeyKnown  = "sync-known"  // ids of the events the server holds, one per line
 	KeyLast   = "sync-last"   // when the last sync round succeeded (RFC 3339)
+	KeyEpoch  = "sync-epoch"  // the epoch of the log the cursor and the known ids are about
+	// KeyLegacy is the cursor into the log under the code's legacy id (syncproto.Keys), which
+	// apps before protocol 1.1 wrote to, or "retired" once the server holds no such log.
+	KeyLegacy = "sync-legacy"
+	// KeyIDs is "2" once the cursor and known ids are about the log under Keys.ID. A device
+	// whose state predates it moves its cursor to KeyLegacy on Open.
+	KeyIDs = "sync-ids"
 )
+
+// retired is KeyLegacy's value once there is no legacy log to read.
+const retired = "retired"
 
 // Client syncs one device's log under one sync code.
 type Client struct {
@@ -63,6 +73,8 @@ type Client struct {
 	mu       sync.Mutex // guards the fields below; never held across a request or a storage call
 	cursor   int64
 	known    map[string]bool
+	epoch    string
+	legacy   string // KeyLegacy: a cursor, or retired
 	last     time.Time
 	rejected int
 }
@@ -105,6 +117,16 @@ func Open(ctx context.Context, v Values, t Transport, derive syncproto.Deriver, 
 	if err != nil {
 		return nil, err
 	}
+	if c.epoch, err = get(KeyEpoch); err != nil {
+		return nil, err
+	}
+	if c.legacy, err = get(KeyLegacy); err != nil {
+		return nil, err
+	}
+	ids, err := get(KeyIDs)
+	if err != nil {
+		return nil, err
+	}
 	if cursor != "" {
 		if c.cursor, err = strconv.ParseInt(cursor, 10, 64); err != nil || c.cursor < 0 {
 			return nil, fmt.Errorf("the stored sync state is damaged (cursor %.20q): turn sync off, then on again with the same code", cursor)
@@ -117,6 +139,15 @@ func Open(ctx context.Context, v Values, t Transport, derive syncproto.Deriver, 
 	}
 	if last != "" {
 		c.last, _ = time.Parse(time.RFC3339, last) // only shown ("synced 5 minutes ago"): a bad one reads as never
+	}
+	if ids != "2" {
+		// The state is about the log under the legacy id: read that log on from its cursor, and
+		// start the log under the new id from nothing, so everything is pushed to it.
+		c.legacy = strconv.FormatInt(c.cursor, 10)
+		c.cursor, c.known, c.epoch = 0, map[string]bool{}, ""
+		if err := c.save(ctx, func() {}); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -136,7 +167,8 @@ func Enable(ctx context.Context, v Values, t Transport, derive syncproto.Deriver
 	if err != nil {
 		return nil, err
 	}
-	for _, kv := range [][2]string{{KeyCursor, "0"}, {KeyKnown, ""}, {KeyLast, ""}, {KeyCode, code.String()}} {
+	c.legacy = "0"
+	for _, kv := range [][2]string{{KeyCursor, "0"}, {KeyKnown, ""}, {KeyLast, ""}, {KeyEpoch, ""}, {KeyLegacy, "0"}, {KeyIDs, "2"}, {KeyCode, code.String()}} {
 		if err := v.Put(ctx, kv[0], kv[1]); err != nil {
 			return nil, fmt.Errorf("sync could not be turned on (%w): nothing changed on the server", err)
 		}
@@ -188,8 +220,12 @@ func (c *Client) Sync(ctx context.Context, p Progress, now time.Time) (Result, e
 	c.round.Lock()
 	defer c.round.Unlock()
 	var res Result
-	pulled, err := c.pull(ctx, p)
+	pulled, err := c.pullLegacy(ctx, p)
 	res.Pulled = pulled
+	if err == nil {
+		pulled, err = c.pull(ctx, p)
+		res.Pulled += pulled
+	}
 	if err == nil {
 		res.Pushed, err = c.push(ctx, p)
 	}
@@ -209,22 +245,102 @@ func (c *Client) Sync(ctx context.Context, p Progress, now time.Time) (Result, e
 	return res, nil
 }
 
-func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
-	merged := 0
+// pullLegacy reads on in the log under the code's legacy id, which devices running apps from
+// before protocol 1.1 may still write to. Its events are merged, and pushed to the log under the
+// new id like any others. Once the server holds no legacy log, none can appear again (the
+// server registers no id it cannot check), and the device stops asking.
+func (c *Client) pullLegacy(ctx context.Context, p Progress) (int, error) {
 	c.mu.Lock()
-	cursor := c.cursor
+	legacy := c.legacy
 	c.mu.Unlock()
+	if legacy == retired {
+		return 0, nil
+	}
+	cursor, _ := strconv.ParseInt(legacy, 10, 64)
+	merged, next, resp, err := c.pullLog(ctx, p, c.keys.LegacyID, cursor, false, "")
+	var e *Error
+	if errors.As(err, &e) && e.Kind == Auth {
+		// Someone else registered the legacy id first (nothing stopped that before protocol
+		// 1.1): it was never this code's log.
+		resp.Unknown, err = true, nil
+	}
+	if err != nil {
+		return merged, err
+	}
+	if resp.Unknown || next != cursor {
+		err = c.save(ctx, func() {
+			c.legacy = strconv.FormatInt(next, 10)
+			if resp.Unknown {
+				c.legacy = retired
+			}
+		})
+	}
+	return merged, err
+}
+
+// pull reads the log after the cursor. A log the server no longer holds (expired), or holds
+// under a new epoch (expired and made again), starts this device over: it pulls from the start
+// and pushes everything, so nothing it holds is lost with the server's copy.
+func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
+	c.mu.Lock()
+	cursor, epoch, knows := c.cursor, c.epoch, len(c.known) > 0
+	c.mu.Unlock()
+	merged := 0
+	for attempt := 0; attempt < 2; attempt++ {
+		n, _, resp, err := c.pullLog(ctx, p, c.keys.ID, cursor, true, epoch)
+		merged += n
+		if err != nil {
+			return merged, err
+		}
+		switch {
+		case resp.Unknown:
+			if cursor > 0 || knows || epoch != "" {
+				return merged, c.save(ctx, c.forget)
+			}
+			return merged, nil
+		case resp.Epoch == "" || resp.Epoch == epoch:
+			return merged, nil
+		case epoch == "" && cursor == 0:
+			return merged, c.save(ctx, func() { c.epoch = resp.Epoch })
+		}
+		// A new epoch: what the cursor and the known ids say is about a log that is gone.
+		if err := c.save(ctx, func() { c.forget(); c.epoch = resp.Epoch }); err != nil {
+			return merged, err
+		}
+		cursor, epoch, knows = 0, resp.Epoch, false
+	}
+	return merged, nil
+}
+
+// forget drops what the device knew of the server's log. Call it under save.
+func (c *Client) forget() {
+	c.cursor, c.known, c.epoch = 0, map[string]bool{}, ""
+}
+
+// pullLog pulls the log id after cursor until the server has no more, merges what opens, and
+// returns the last sequence number seen and the last answer. When markKnown, the pulled events
+// count as held by the server and the client's cursor moves; otherwise the caller keeps the
+// cursor. With markKnown it stops at an answer of another epoch than the one given.
+func (c *Client) pullLog(ctx context.Context, p Progress, id string, cursor int64, markKnown bool, epoch string) (int, int64, syncproto.PullResponse, error) {
+	merged := 0
 	for page := 0; page < 10000; page++ {
-		body, _ := json.Marshal(syncproto.PullRequest{V: syncproto.Version, ID: c.keys.ID, After: cursor})
+		body, _ := json.Marshal(syncproto.PullRequest{V: syncproto.Version, ID: id, After: cursor})
 		var resp syncproto.PullResponse
 		if err := c.call(ctx, syncproto.PathPull, body, &resp); err != nil {
-			return merged, err
+			return merged, cursor, resp, err
+		}
+		if markKnown && resp.Epoch != "" && resp.Epoch != epoch {
+			if epoch != "" || cursor > 0 {
+				// The cursor is about another epoch of the log: the caller starts over.
+				return merged, cursor, resp, nil
+			}
+			epoch = resp.Epoch // the first pull of this log
 		}
 		var events []quiz.Event
 		next, rejected := cursor, 0
 		for _, b := range resp.Batches {
 			if b.Seq <= next {
-				return merged, &Error{Kind: Protocol, Msg: "the sync server sent batches out of order; nothing from them was merged. Try again later."}
+				return merged, cursor, resp, &Error{Kind: Protocol, Msg: "the sync server sent batches out of order; nothing from them was merged. Try again later."}
 			}
 			next = b.Seq
 			plain, err := c.sealer.Open(b.Data)
@@ -235,7 +351,7 @@ func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
 			evs, err := Unpack(plain)
 			if err != nil {
 				if errors.Is(err, quiz.ErrNewerVersion) {
-					return merged, &Error{Kind: Protocol, Msg: "another device synced with a newer version of the app: reload this page to update, then sync again"}
+					return merged, cursor, resp, &Error{Kind: Protocol, Msg: "another device synced with a newer version of the app: reload this page to update, then sync again"}
 				}
 				rejected++
 				continue
@@ -245,27 +361,31 @@ func (c *Client) pull(ctx context.Context, p Progress) (int, error) {
 		if len(events) > 0 {
 			n, err := p.Merge(events)
 			if err != nil {
-				return merged, &Error{Kind: Local, Msg: err.Error()}
+				return merged, cursor, resp, &Error{Kind: Local, Msg: err.Error()}
 			}
 			merged += n
 		}
 		c.mu.Lock()
 		c.rejected += rejected
-		for _, e := range events {
-			c.known[e.ID] = true
+		if markKnown {
+			for _, e := range events {
+				c.known[e.ID] = true
+			}
 		}
 		c.mu.Unlock()
 		if next != cursor {
 			cursor = next
-			if err := c.save(ctx, func() { c.cursor = next }); err != nil {
-				return merged, err
+			if markKnown {
+				if err := c.save(ctx, func() { c.cursor = next }); err != nil {
+					return merged, cursor, resp, err
+				}
 			}
 		}
 		if !resp.More || len(resp.Batches) == 0 {
-			return merged, nil
+			return merged, cursor, resp, nil
 		}
 	}
-	return merged, &Error{Kind: Protocol, Msg: "the sync server keeps sending more batches; try again later"}
+	return merged, cursor, syncproto.PullResponse{}, &Error{Kind: Protocol, Msg: "the sync server keeps sending more batches; try again later"}
 }
 
 func (c *Client) push(ctx context.Context, p Progress) (int, error) {
@@ -290,7 +410,7 @@ func (c *Client) push(ctx context.Context, p Progress) (int, error) {
 		end := min(start+syncproto.MaxBatchesPerPush, len(plains))
 		req := syncproto.PushRequest{V: syncproto.Version, ID: c.keys.ID}
 		for _, plain := range plains[start:end] {
-			sealed, err := c.sealer.Seal(plain, c.random)
+			sealed, err := c.sealer.Seal(syncproto.Pad(plain), c.random)
 			if err != nil {
 				return pushed, &Error{Kind: Local, Msg: err.Error()}
 			}
@@ -305,6 +425,15 @@ func (c *Client) push(ctx context.Context, p Progress) (int, error) {
 			return pushed, err
 		}
 		err = c.save(ctx, func() {
+			if resp.Epoch != "" && resp.Epoch != c.epoch {
+				if c.epoch != "" || c.cursor > 0 {
+					// The log expired and was made again since this round's pull: start over
+					// next round, pushing everything to the new log.
+					c.forget()
+					return
+				}
+				c.epoch = resp.Epoch // this push registered the log
+			}
 			for _, g := range groups[start:end] {
 				for _, e := range g {
 					c.known[e.ID] = true
@@ -332,14 +461,15 @@ func (c *Client) save(ctx context.Context, change func()) error {
 	for id := range c.known {
 		ids = append(ids, id)
 	}
-	cursor := c.cursor
+	cursor, epoch, legacy := c.cursor, c.epoch, c.legacy
 	c.mu.Unlock()
 	sort.Strings(ids)
-	if err := c.v.Put(ctx, KeyKnown, strings.Join(ids, "\n")); err != nil {
-		return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
-	}
-	if err := c.v.Put(ctx, KeyCursor, strconv.FormatInt(cursor, 10)); err != nil {
-		return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
+	// The cursor goes last: if a crash stops this halfway, the next round repeats work rather
+	// than skip it.
+	for _, kv := range [][2]string{{KeyKnown, strings.Join(ids, "\n")}, {KeyEpoch, epoch}, {KeyLegacy, legacy}, {KeyIDs, "2"}, {KeyCursor, strconv.FormatInt(cursor, 10)}} {
+		if err := c.v.Put(ctx, kv[0], kv[1]); err != nil {
+			return &Error{Kind: Local, Msg: "the sync state could not be saved: " + err.Error()}
+		}
 	}
 	return nil
 }
@@ -359,6 +489,12 @@ func (c *Client) call(ctx context.Context, path string, body []byte, out any) er
 	var e syncproto.ErrorResponse
 	_ = json.Unmarshal(resp, &e)
 	switch {
+	case e.Code == syncproto.CodeRegistrationLimited:
+		return &Error{Kind: RateLimited, Msg: "the sync server takes only a few new sync codes a day, and today's are used up: your progress is saved on this device and will sync tomorrow", Code: e.Code}
+	case e.Code == syncproto.CodeLogFull:
+		return &Error{Kind: Full, Msg: "your synced progress has filled the space the server keeps for one sync code: turn sync off, then on with a new code, and enter that code on your other devices (your progress moves across in full)", Code: e.Code}
+	case e.Code == syncproto.CodeCorrupt:
+		return &Error{Kind: Server, Msg: "the sync server's copy of your progress is damaged, so it stored nothing: your progress on this device is safe. If this lasts a day, turn sync off, then on with a new code", Code: e.Code}
 	case status == 429:
 		return &Error{Kind: RateLimited, Msg: "the sync server asked this device to slow down: it will try again in a minute", Code: e.Code}
 	case status == 401 || status == 403:
@@ -386,6 +522,7 @@ const (
 	Protocol                    // versions disagree or the answer is broken
 	Tampered                    // a batch did not open: skipped, local data intact
 	Local                       // this device's storage failed
+	Full                        // the log holds all the server keeps for one code: a new code
 )
 
 // Error is a sync failure with a sentence for the user.

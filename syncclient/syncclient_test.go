@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/issmp-study/issmp/lambda/syncapi"
+	"github.com/issmp-study/issmp/lambda/syncstore"
 	"github.com/issmp-study/issmp/lambda/syncstore/boltstore"
 	"github.com/issmp-study/issmp/quiz"
 	"github.com/issmp-study/issmp/syncclient/nethttp"
@@ -36,12 +37,12 @@ type server struct {
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	s, err := boltstore.Open(filepath.Join(t.TempDir(), "sync.db"))
+	s, err := boltstore.Open(filepath.Join(t.TempDir(), "sync.db"), syncstore.DefaultLimits, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	srv := httptest.NewServer(syncapi.New(syncapi.Config{Store: s, Now: time.Now, Burst: 1 << 20, PerMinute: 1 << 20}))
+	srv := httptest.NewServer(syncapi.New(syncapi.Config{Store: s, Now: time.Now, Limits: syncapi.Limits{Burst: 1 << 20, PerMinute: 1 << 20}}))
 	t.Cleanup(srv.Close)
 	return &server{url: srv.URL, store: s}
 }
@@ -284,7 +285,7 @@ func TestTenThousandEventsAreSplitIntoBatchesUnderTheLimit(t *testing.T) {
 func pushRaw(t *testing.T, srv *server, code syncproto.Code, batch []byte) {
 	t.Helper()
 	k, _, _ := stdcrypto.Derive(code)
-	if _, err := srv.store.Append(t.Context(), k.ID, [][]byte{batch}); err != nil {
+	if _, err := srv.store.Append(t.Context(), k.ID, [][]byte{batch}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

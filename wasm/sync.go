@@ -177,9 +177,12 @@ func (s *syncer) round() {
 	s.mu.Unlock()
 	s.refreshPending()
 	var se *syncclient.Error
-	if errors.As(err, &se) && se.Kind == syncclient.RateLimited {
+	switch {
+	case errors.As(err, &se) && se.Code == syncproto.CodeRegistrationLimited:
+		s.soon(time.Hour) // the allowance for new codes renews daily
+	case errors.As(err, &se) && se.Kind == syncclient.RateLimited:
 		s.soon(time.Minute)
-	} else if again {
+	case again:
 		s.soon(0)
 	}
 }
