@@ -32,18 +32,20 @@ wasm:
 bank:
 	$(GO) run ./cmd/bank compile -out build/bank
 
-## lambda: the sync service for AWS Lambda (provided.al2023, arm64) in build/lambda/bootstrap
+## lambda: the sync service for AWS Lambda (provided.al2023, arm64): build/lambda/bootstrap, and the sweeper in build/sweeper/bootstrap
 lambda:
-	@mkdir -p build/lambda
+	@mkdir -p build/lambda build/sweeper
 	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o build/lambda/bootstrap ./lambda/bootstrap
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -tags lambda.norpc -trimpath -ldflags='-s -w' -o build/sweeper/bootstrap ./lambda/sweeper
 
 ## serve: build, then serve the site and the sync API on http://127.0.0.1:$(PORT)/
 serve: build
 	$(GO) run ./cmd/serve -dir $(PUBLIC) -addr 127.0.0.1:$(PORT) -sync-db $(CURDIR)/build/sync.db
 
 ## deploy: build everything and deploy it to AWS with the CDK (needs AWS credentials; SYNC=false for the site alone)
+# --all: outside us-east-1 the web ACL is a second stack there (infra/main.go), deployed first.
 deploy: build lambda node_modules/.installed
-	$(CDK) deploy -c sync=$(SYNC)
+	$(CDK) deploy --all -c sync=$(SYNC)
 
 ## test: everything that proves the product works (installs what it needs: Chromium, npm packages)
 test: lint test-go test-wasm test-e2e test-infra audit
@@ -85,12 +87,15 @@ bench: build lambda deps build/bin/serve /usr/bin/wrk
 audit: build deps build/bin/serve
 	node --test --test-concurrency=1 audit/
 
-# The infrastructure: CDK assertions, then the CLI's synth of both variants, checked by cfn-lint.
+# The infrastructure: CDK assertions, then the CLI's synth of both variants, checked by cfn-lint;
+# and the layout of a deployment outside us-east-1 (the web ACL in a stack of its own there).
 test-infra: build lambda node_modules/.installed
 	cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 $(GO) test ./...
 	$(CDK) synth --quiet -c sync=true -o ../build/cdk.out/sync
 	$(CDK) synth --quiet -c sync=false -o ../build/cdk.out/static
-	cfn-lint build/cdk.out/sync/IssmpStudy.template.json build/cdk.out/static/IssmpStudy.template.json
+	export AWS_REGION=eu-west-1 CDK_DEFAULT_REGION=eu-west-1 CDK_DEFAULT_ACCOUNT=111111111111; $(CDK) synth --quiet -c sync=true -o ../build/cdk.out/split
+	cfn-lint build/cdk.out/sync/IssmpStudy.template.json build/cdk.out/static/IssmpStudy.template.json \
+		build/cdk.out/split/IssmpStudy.template.json build/cdk.out/split/IssmpStudyEdge.template.json
 
 ## deps: what the tests need besides Go: Debian's Chromium, npm packages from the lockfile
 deps: $(CHROMIUM) node_modules/.installed build/bin/wasmbrowsertest

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambdaeventsources"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
@@ -25,10 +26,33 @@ type SiteProps struct {
 	awscdk.StackProps
 	SiteDir     string // the built site (make build): public/
 	LambdaDir   string // the folder holding the sync function's bootstrap (make lambda)
+	SweeperDir  string // the folder holding the sweeper's bootstrap (make lambda)
 	HeadersFile string // the security headers shared with the local server: static/headers.json
 	Sync        bool   // deploy the sync service too; false deploys the static site alone
 	// SyncConcurrency is the sync function's reserved concurrency: a ceiling on cost and load.
 	SyncConcurrency float64
+	// WebACLArn is the distribution's web ACL, made by the edge stack in us-east-1 (NewEdgeStack).
+	// Nil: this stack makes its own, which CloudFormation accepts only in us-east-1; a rule in the
+	// template refuses any other region.
+	WebACLArn *string
+}
+
+// The sweeper's reserved concurrency: deletions wait in the stream (24 hours) rather than run wide.
+const sweeperConcurrency = 2
+
+// apiRequestHeaders are the request headers the /api/* behaviour forwards to the function URL.
+// The managed AllViewerExceptHostHeader policy is "all viewer headers except Host": the headers
+// CloudFront itself adds, such as CloudFront-Viewer-Address, are not among them (users of it report
+// CloudFront-Viewer-Country missing). And no header behaviour says "all viewer headers but Host,
+// plus CloudFront-Viewer-Address": allExcept adds no CloudFront header, and
+// allViewerAndWhitelistCloudFront forwards Host, which breaks the signature origin access control
+// makes for the function URL. So the policy names what the handler reads; a request header the
+// handler starts to read must be added here.
+var apiRequestHeaders = []string{
+	"Content-Type",
+	"X-Sync-Token",         // syncproto.TokenHeader
+	"X-Amz-Content-Sha256", // the body's hash, which CloudFront needs to sign a POST to the function URL
+	"CloudFront-Viewer-Address",
 }
 
 // The folders of fingerprinted files (Hugo's fingerprint, or the bank's content hash): their
@@ -103,9 +127,13 @@ func NewSiteStack(scope constructs.Construct, id string, p SiteProps) (awscdk.St
 	var table awsdynamodb.TableV2
 	if p.Sync {
 		table = awsdynamodb.NewTableV2(stack, jsii.String("SyncLogs"), &awsdynamodb.TablePropsV2{
-			PartitionKey:                     &awsdynamodb.Attribute{Name: jsii.String("log"), Type: awsdynamodb.AttributeType_STRING},
-			SortKey:                          &awsdynamodb.Attribute{Name: jsii.String("seq"), Type: awsdynamodb.AttributeType_NUMBER},
-			Billing:                          awsdynamodb.Billing_OnDemand(nil),
+			PartitionKey: &awsdynamodb.Attribute{Name: jsii.String("log"), Type: awsdynamodb.AttributeType_STRING},
+			SortKey:      &awsdynamodb.Attribute{Name: jsii.String("seq"), Type: awsdynamodb.AttributeType_NUMBER},
+			Billing:      awsdynamodb.Billing_OnDemand(nil),
+			// A log's meta item and the registration counters carry their expiry (Unix seconds);
+			// TTL deletes them, and the stream hands a deleted meta item to the sweeper.
+			TimeToLiveAttribute:              jsii.String("expires"),
+			DynamoStream:                     awsdynamodb.StreamViewType_OLD_IMAGE,
 			PointInTimeRecoverySpecification: &awsdynamodb.PointInTimeRecoverySpecification{PointInTimeRecoveryEnabled: jsii.Bool(true)},
 			DeletionProtection:               jsii.Bool(true),
 			RemovalPolicy:                    awscdk.RemovalPolicy_RETAIN,
@@ -129,6 +157,13 @@ func NewSiteStack(scope constructs.Construct, id string, p SiteProps) (awscdk.St
 		// Only what the handler does: read a log's counter, register it, append in a
 		// transaction (a conditional update and puts), and query batches.
 		table.Grant(fn, jsii.String("dynamodb:GetItem"), jsii.String("dynamodb:PutItem"), jsii.String("dynamodb:UpdateItem"), jsii.String("dynamodb:Query"))
+		newSweeper(stack, table, p.SweeperDir)
+		apiRequests := awscloudfront.NewOriginRequestPolicy(stack, jsii.String("ApiRequests"), &awscloudfront.OriginRequestPolicyProps{
+			Comment:             jsii.String("The sync API: the headers the handler reads, and the client's address"),
+			HeaderBehavior:      awscloudfront.OriginRequestHeaderBehavior_AllowList(*jsii.Strings(apiRequestHeaders...)...),
+			CookieBehavior:      awscloudfront.OriginRequestCookieBehavior_None(),
+			QueryStringBehavior: awscloudfront.OriginRequestQueryStringBehavior_None(),
+		})
 		url := fn.AddFunctionUrl(&awslambda.FunctionUrlOptions{
 			AuthType:   awslambda.FunctionUrlAuthType_AWS_IAM,
 			InvokeMode: awslambda.InvokeMode_RESPONSE_STREAM,
@@ -138,14 +173,25 @@ func NewSiteStack(scope constructs.Construct, id string, p SiteProps) (awscdk.St
 			ViewerProtocolPolicy:  awscloudfront.ViewerProtocolPolicy_HTTPS_ONLY,
 			AllowedMethods:        awscloudfront.AllowedMethods_ALLOW_ALL(),
 			CachePolicy:           awscloudfront.CachePolicy_CACHING_DISABLED(),
-			OriginRequestPolicy:   awscloudfront.OriginRequestPolicy_ALL_VIEWER_EXCEPT_HOST_HEADER(),
+			OriginRequestPolicy:   apiRequests,
 			ResponseHeadersPolicy: headersPolicy,
 			Compress:              jsii.Bool(true),
 		}})
 	}
 
+	webACL := p.WebACLArn
+	if webACL == nil {
+		webACL = newWebACL(stack, p.Sync).AttrArn()
+		awscdk.NewCfnRule(stack, jsii.String("EdgeRegion"), &awscdk.CfnRuleProps{
+			Assertions: &[]*awscdk.CfnRuleAssertion{{
+				Assert:            awscdk.Fn_ConditionEquals(awscdk.Aws_REGION(), jsii.String(edgeRegion)),
+				AssertDescription: jsii.String("This template holds CloudFront's web ACL, which only us-east-1 accepts: deploy it there, or synthesize with the target region set (CDK_DEFAULT_REGION) so that the ACL goes to a separate us-east-1 stack"),
+			}},
+		})
+	}
 	dist := awscloudfront.NewDistribution(stack, jsii.String("CDN"), &awscloudfront.DistributionProps{
 		Comment:           jsii.String("ISSMP Study"),
+		WebAclId:          webACL,
 		HttpVersion:       awscloudfront.HttpVersion_HTTP2_AND_3,
 		DefaultRootObject: jsii.String("index.html"),
 		DefaultBehavior: &awscloudfront.BehaviorOptions{
@@ -230,6 +276,67 @@ func NewSiteStack(scope constructs.Construct, id string, p SiteProps) (awscdk.St
 	}
 	dropRedundantRoleDependencies(stack)
 	return stack, nil
+}
+
+// newSweeper defines the function that deletes a log's batches once TTL has deleted its meta item
+// (seq 0): DynamoDB's stream hands it the deletions, filtered so that nothing else invokes it.
+func newSweeper(stack awscdk.Stack, table awsdynamodb.TableV2, dir string) awslambda.Function {
+	logs := awslogs.NewLogGroup(stack, jsii.String("SweeperLog"), &awslogs.LogGroupProps{
+		Retention:     awslogs.RetentionDays_ONE_MONTH,
+		RemovalPolicy: awscdk.RemovalPolicy_DESTROY,
+	})
+	fn := awslambda.NewFunction(stack, jsii.String("Sweeper"), &awslambda.FunctionProps{
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: awslambda.Architecture_ARM_64(),
+		Handler:      jsii.String("bootstrap"),
+		Code:         awslambda.Code_FromAsset(&dir, nil),
+		MemorySize:   jsii.Number(128),
+		// A full log (16 MiB) of small batches is many thousands of items, deleted 25 at a time.
+		// A sweep that runs out of time is retried, and carries on with what is left.
+		Timeout:                      awscdk.Duration_Minutes(jsii.Number(5)),
+		ReservedConcurrentExecutions: jsii.Number(sweeperConcurrency),
+		Environment:                  &map[string]*string{"TABLE_NAME": table.TableName()},
+		LogGroup:                     logs,
+		Description:                  jsii.String("ISSMP Study sweeper: deletes the batches of a log whose meta item expired"),
+	})
+	// Read the log's counter item (a log made again must keep its batches), find the log's
+	// batches and delete them; reading the stream is the event source's own grant.
+	table.Grant(fn, jsii.String("dynamodb:GetItem"), jsii.String("dynamodb:Query"), jsii.String("dynamodb:BatchWriteItem"))
+	fn.AddEventSource(awslambdaeventsources.NewDynamoEventSource(table, &awslambdaeventsources.DynamoEventSourceProps{
+		// From the oldest record the stream keeps, so that a new or re-created mapping misses none.
+		StartingPosition: awslambda.StartingPosition_TRIM_HORIZON,
+		BatchSize:        jsii.Number(10),
+		// A failing batch is split to find the record at fault, which is retried a bounded number
+		// of times and then skipped (its batches stay: the sweeper's Errors metric shows it).
+		BisectBatchOnError: jsii.Bool(true),
+		RetryAttempts:      jsii.Number(10),
+		MaxRecordAge:       awscdk.Duration_Hours(jsii.Number(24)),
+		Filters:            &[]*map[string]any{sweeperFilter()},
+	}))
+	return fn
+}
+
+// sweeperFilter matches TTL's deletions of a log's meta item: a REMOVE made by DynamoDB itself
+// (not by a client) of an item with seq 0 whose log is a log id. Log ids are 32 hex characters;
+// the registration counters, also deleted by TTL, are named "~…". Lambda's filters have no
+// "anything but a prefix" for stream sources, so the pattern lists the 16 prefixes a log id can
+// have.
+func sweeperFilter() *map[string]any {
+	var hex []any
+	for _, c := range "0123456789abcdef" {
+		hex = append(hex, map[string]any{"prefix": string(c)})
+	}
+	return awslambda.FilterCriteria_Filter(&map[string]any{
+		"eventName": awslambda.FilterRule_IsEqual(jsii.String("REMOVE")),
+		"userIdentity": map[string]any{
+			"type":        awslambda.FilterRule_IsEqual(jsii.String("Service")),
+			"principalId": awslambda.FilterRule_IsEqual(jsii.String("dynamodb.amazonaws.com")),
+		},
+		"dynamodb": map[string]any{"Keys": map[string]any{
+			"seq": map[string]any{"N": awslambda.FilterRule_IsEqual(jsii.String("0"))}, // numbers are strings in stream records
+			"log": map[string]any{"S": hex},
+		}},
+	})
 }
 
 // dropRedundantRoleDependencies removes, from every Lambda function, the DependsOn its own role
@@ -326,7 +433,9 @@ const directoryIndexJS = `function handler(event) {
   }
   var last = uri.substring(uri.lastIndexOf('/') + 1);
   if (last.indexOf('.') === -1) {
-    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: uri + '/' } } };
+    // To the site's own path: "//evil.example/x/" or "/\\evil.example/x/" in Location is another host.
+    var target = '/' + uri.replace(/^[\/\\]+/, '').replace(/\\/g, '%5C') + '/';
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: target } } };
   }
   return request;
 }`

@@ -2,8 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,22 +15,48 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// synth builds the stack over the test fixtures (a tiny built site and a stand-in bootstrap) and
-// returns its template.
-func synth(t *testing.T, sync bool) assertions.Template {
-	t.Helper()
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
-	stack, err := NewSiteStack(app, "Test", SiteProps{
+// fixtures are the stack's props over the test fixtures: a tiny built site and stand-in bootstraps.
+func fixtures(sync bool) SiteProps {
+	return SiteProps{
 		SiteDir:         "testdata/public",
 		LambdaDir:       "testdata/lambda",
+		SweeperDir:      "testdata/sweeper",
 		HeadersFile:     "../static/headers.json",
 		Sync:            sync,
 		SyncConcurrency: 10,
-	})
+	}
+}
+
+// synth builds the stack without an environment, as a plain `cdk synth` does, and returns its
+// template: one stack, the web ACL included.
+func synth(t *testing.T, sync bool) assertions.Template {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	stack, edge, err := defineStacks(app, "Test", fixtures(sync))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if edge != nil {
+		t.Fatal("an environment-agnostic synth made an edge stack")
+	}
 	return assertions.Template_FromStack(stack, nil)
+}
+
+// synthIn builds the stacks for a deployment to region, as `make deploy` does with credentials,
+// and returns the site's template and the edge stack's (nil without one).
+func synthIn(t *testing.T, region string, sync bool) (site, edge assertions.Template) {
+	t.Helper()
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir())})
+	p := fixtures(sync)
+	p.Env = &awscdk.Environment{Account: jsii.String("111111111111"), Region: &region}
+	s, e, err := defineStacks(app, "Test", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e != nil {
+		edge = assertions.Template_FromStack(e, nil)
+	}
+	return assertions.Template_FromStack(s, nil), edge
 }
 
 func sharedHeaders(t *testing.T) headers {
@@ -63,7 +92,7 @@ func TestTheStackServesThePrivateBucketThroughCloudFront(t *testing.T) {
 				assertions.Match_ObjectLike(&map[string]any{
 					"PathPattern":           "/api/*",
 					"CachePolicyId":         "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", // CachingDisabled
-					"OriginRequestPolicyId": "b689b0a8-53d0-40ab-baf2-68738e2966ac", // AllViewerExceptHostHeader
+					"OriginRequestPolicyId": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^ApiRequests"))},
 					"AllowedMethods":        assertions.Match_ArrayWith(&[]any{"POST"}),
 					"ViewerProtocolPolicy":  "https-only",
 				}),
@@ -143,58 +172,357 @@ func TestTheSyncFunctionIsArmAL2023BehindAnIAMFunctionURLWithACeiling(t *testing
 	}))
 }
 
-// The function may do to the table exactly what the handler does, and nothing to anything else.
-func TestTheFunctionsIAMPolicyIsTheTablesFourActions(t *testing.T) {
+// Each function may do to the table exactly what its handler does, and nothing to anything else:
+// the sync function never deletes, the sweeper only reads and deletes.
+func TestEachFunctionsIAMPolicyIsExactlyWhatItsHandlerDoes(t *testing.T) {
 	tpl := synth(t, true)
-	policies := tpl.FindResources(jsii.String("AWS::IAM::Policy"), nil)
-	var found []any
-	for _, p := range *policies {
-		raw, _ := json.Marshal(p)
-		if !strings.Contains(string(raw), "dynamodb:") {
-			continue
+	sync := permissions(t, tpl, "ISSMP Study sync:")
+	want := map[string]string{"dynamodb:GetItem": "table", "dynamodb:PutItem": "table", "dynamodb:UpdateItem": "table", "dynamodb:Query": "table"}
+	if !maps.Equal(sync, want) {
+		t.Errorf("the sync function may %v; want exactly %v", sync, want)
+	}
+	sweeper := permissions(t, tpl, "ISSMP Study sweeper:")
+	want = map[string]string{
+		"dynamodb:GetItem": "table", "dynamodb:Query": "table", "dynamodb:BatchWriteItem": "table",
+		"dynamodb:DescribeStream": "stream", "dynamodb:GetRecords": "stream", "dynamodb:GetShardIterator": "stream", // the event source's poller
+		"dynamodb:ListStreams": "stream",
+	}
+	if !maps.Equal(sweeper, want) {
+		t.Errorf("the sweeper may %v; want exactly %v", sweeper, want)
+	}
+}
+
+// permissions returns what the role of the function whose description starts with desc may do:
+// each allowed action, with what it applies to: "table" (the table and nothing else), "stream"
+// (the table's stream), "*", or the resource's JSON. It fails on an action granted twice with
+// different resources, and on a managed policy other than the basic execution role.
+func permissions(t *testing.T, tpl assertions.Template, desc string) map[string]string {
+	t.Helper()
+	var doc struct {
+		Resources map[string]struct {
+			Type       string
+			Properties json.RawMessage
 		}
-		var doc struct {
-			Properties struct {
-				PolicyDocument struct {
-					Statement []struct {
-						Action   any
-						Effect   string
-						Resource any
-					}
+	}
+	raw, _ := json.Marshal(tpl.ToJSON())
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	table := ""
+	for id, r := range doc.Resources {
+		if r.Type == "AWS::DynamoDB::GlobalTable" {
+			table = id
+		}
+	}
+	role := ""
+	for _, r := range doc.Resources {
+		var fn struct {
+			Description string
+			Role        struct {
+				GetAtt []string `json:"Fn::GetAtt"`
+			}
+		}
+		if r.Type == "AWS::Lambda::Function" && json.Unmarshal(r.Properties, &fn) == nil && strings.HasPrefix(fn.Description, desc) {
+			role = fn.Role.GetAtt[0]
+		}
+	}
+	if role == "" || table == "" {
+		t.Fatalf("no function %q or no table in the template", desc)
+	}
+	var managed struct{ ManagedPolicyArns []any }
+	_ = json.Unmarshal(doc.Resources[role].Properties, &managed)
+	if m, _ := json.Marshal(managed.ManagedPolicyArns); len(managed.ManagedPolicyArns) != 1 || !strings.Contains(string(m), "service-role/AWSLambdaBasicExecutionRole") {
+		t.Errorf("the %q function's role has managed policies %s; want the basic execution role alone", desc, m)
+	}
+	got := map[string]string{}
+	for _, r := range doc.Resources {
+		var pol struct {
+			Roles          []map[string]string
+			PolicyDocument struct {
+				Statement []struct {
+					Action   any
+					Effect   string
+					Resource any
 				}
 			}
 		}
-		if err := json.Unmarshal(raw, &doc); err != nil {
-			t.Fatal(err)
+		if r.Type != "AWS::IAM::Policy" || json.Unmarshal(r.Properties, &pol) != nil || !slices.ContainsFunc(pol.Roles, func(r map[string]string) bool { return r["Ref"] == role }) {
+			continue
 		}
-		for _, st := range doc.Properties.PolicyDocument.Statement {
+		for _, st := range pol.PolicyDocument.Statement {
 			if st.Effect != "Allow" {
+				t.Errorf("unexpected %s statement", st.Effect)
 				continue
 			}
-			acts, _ := st.Action.([]any)
-			if s, ok := st.Action.(string); ok {
-				acts = []any{s}
-			}
-			found = append(found, acts...)
 			res, _ := json.Marshal(st.Resource)
-			if strings.Contains(string(res), `"*"`) {
-				t.Errorf("a statement reaches every resource: %s", res)
+			on := string(res)
+			switch {
+			case on == `"*"`:
+				on = "*"
+			case strings.Contains(on, `"`+table+`","StreamArn"`) && !strings.Contains(strings.ReplaceAll(on, `"`+table+`","StreamArn"`, ""), table):
+				on = "stream"
+			case strings.Contains(on, table) && !strings.Contains(on, "StreamArn") && !strings.Contains(on, `"*"`):
+				on = "table"
+			}
+			acts, _ := st.Action.([]any)
+			if a, ok := st.Action.(string); ok {
+				acts = []any{a}
+			}
+			for _, a := range acts {
+				if prev, ok := got[a.(string)]; ok && prev != on {
+					t.Errorf("%s is granted on %s and on %s", a, prev, on)
+				}
+				got[a.(string)] = on
 			}
 		}
 	}
-	want := map[string]bool{"dynamodb:GetItem": true, "dynamodb:PutItem": true, "dynamodb:UpdateItem": true, "dynamodb:Query": true}
-	got := map[string]bool{}
-	for _, a := range found {
-		got[a.(string)] = true
-	}
-	if len(got) != len(want) {
-		t.Errorf("the function may %v; want exactly %v", got, want)
-	}
-	for a := range want {
-		if !got[a] {
-			t.Errorf("the function may not %s, which the handler needs", a)
+	return got
+}
+
+func TestTheTableExpiresMetaItemsAndStreamsTheirDeletions(t *testing.T) {
+	tpl := synth(t, true)
+	tpl.HasResourceProperties(jsii.String("AWS::DynamoDB::GlobalTable"), props(map[string]any{
+		"TimeToLiveSpecification": map[string]any{"AttributeName": "expires", "Enabled": true},
+		"StreamSpecification":     map[string]any{"StreamViewType": "OLD_IMAGE"},
+	}))
+}
+
+func TestTheSweeperIsASmallArmFunctionWithItsOwnLogsAndCeiling(t *testing.T) {
+	tpl := synth(t, true)
+	tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), props(map[string]any{
+		"Description":                  assertions.Match_StringLikeRegexp(jsii.String("^ISSMP Study sweeper:")),
+		"Runtime":                      "provided.al2023",
+		"Architectures":                []any{"arm64"},
+		"Handler":                      "bootstrap",
+		"MemorySize":                   128,
+		"ReservedConcurrentExecutions": sweeperConcurrency,
+		"Environment":                  map[string]any{"Variables": map[string]any{"TABLE_NAME": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^SyncLogs"))}}},
+		"LoggingConfig":                map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^SweeperLog"))}},
+	}))
+	tpl.ResourcePropertiesCountIs(jsii.String("AWS::Logs::LogGroup"), props(map[string]any{"RetentionInDays": 30}), jsii.Number(2))
+	tpl.ResourceCountIs(jsii.String("AWS::Lambda::EventSourceMapping"), jsii.Number(1))
+	tpl.HasResourceProperties(jsii.String("AWS::Lambda::EventSourceMapping"), props(map[string]any{
+		"EventSourceArn":             map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^SyncLogs")), "StreamArn"}},
+		"FunctionName":               map[string]any{"Ref": assertions.Match_StringLikeRegexp(jsii.String("^Sweeper"))},
+		"StartingPosition":           "TRIM_HORIZON",
+		"BatchSize":                  10,
+		"BisectBatchOnFunctionError": true,
+		"MaximumRetryAttempts":       10,
+		"MaximumRecordAgeInSeconds":  86400,
+	}))
+}
+
+// The event source mapping's filter, tried on the records DynamoDB's stream holds: only TTL's
+// deletion of a log's meta item invokes the sweeper.
+func TestTheSweeperSeesOnlyTTLDeletionsOfLogMetaItems(t *testing.T) {
+	tpl := synth(t, true)
+	var pattern map[string]any
+	for _, r := range *tpl.FindResources(jsii.String("AWS::Lambda::EventSourceMapping"), nil) {
+		var m struct {
+			Properties struct {
+				FilterCriteria struct{ Filters []struct{ Pattern string } }
+			}
+		}
+		raw, _ := json.Marshal(r)
+		if err := json.Unmarshal(raw, &m); err != nil || len(m.Properties.FilterCriteria.Filters) != 1 {
+			t.Fatalf("want one filter: %s (%v)", raw, err)
+		}
+		if err := json.Unmarshal([]byte(m.Properties.FilterCriteria.Filters[0].Pattern), &pattern); err != nil {
+			t.Fatal(err)
 		}
 	}
+	const id = "0123456789abcdef0123456789abcdef"
+	ttl := `"userIdentity":{"type":"Service","principalId":"dynamodb.amazonaws.com"}`
+	record := func(event, who, log, seq string) string {
+		r := `{"eventName":"` + event + `","eventSource":"aws:dynamodb","dynamodb":{"Keys":{"log":{"S":"` + log + `"},"seq":{"N":"` + seq + `"}},"OldImage":{"log":{"S":"` + log + `"},"seq":{"N":"` + seq + `"},"last":{"N":"7"},"expires":{"N":"1700000000"}},"StreamViewType":"OLD_IMAGE"}`
+		if who != "" {
+			r += "," + who
+		}
+		return r + "}"
+	}
+	for _, c := range []struct {
+		name, record string
+		want         bool
+	}{
+		{"TTL deletes a log's meta item", record("REMOVE", ttl, id, "0"), true},
+		{"TTL deletes a log starting with a letter", record("REMOVE", ttl, "f"+id[1:], "0"), true},
+		{"a client deletes a meta item", record("REMOVE", "", id, "0"), false},
+		{"someone else's service deletes it", record("REMOVE", `"userIdentity":{"type":"Service","principalId":"other.amazonaws.com"}`, id, "0"), false},
+		{"TTL deletes a registration counter", record("REMOVE", ttl, "~reg~203.0.113.9~2026-12-07", "0"), false},
+		{"a batch is deleted (by the sweeper)", record("REMOVE", "", id, "3"), false},
+		{"TTL deletes a batch item", record("REMOVE", ttl, id, "10"), false},
+		{"a log is registered", record("INSERT", "", id, "0"), false},
+		{"a log's counter moves", record("MODIFY", "", id, "0"), false},
+	} {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(c.record), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if got := matches(pattern, rec); got != c.want {
+			t.Errorf("%s: the sweeper is invoked: %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// matches is the part of Lambda's filter rule syntax the sweeper's filter uses: nested objects,
+// and lists of exact strings or {"prefix": …} of which one must match.
+func matches(pattern, event map[string]any) bool {
+	for k, p := range pattern {
+		v, ok := event[k]
+		if !ok {
+			return false
+		}
+		switch p := p.(type) {
+		case map[string]any:
+			sub, ok := v.(map[string]any)
+			if !ok || !matches(p, sub) {
+				return false
+			}
+		case []any:
+			s, _ := v.(string)
+			if !slices.ContainsFunc(p, func(alt any) bool {
+				if m, ok := alt.(map[string]any); ok {
+					prefix, _ := m["prefix"].(string)
+					return len(m) == 1 && prefix != "" && strings.HasPrefix(s, prefix)
+				}
+				return alt == s
+			}) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// The function reads the client's address from CloudFront-Viewer-Address, which no managed
+// policy that also keeps Host away from the signed function URL forwards.
+func TestTheAPIGetsTheClientAddressButNeverTheViewersHost(t *testing.T) {
+	tpl := synth(t, true)
+	tpl.HasResourceProperties(jsii.String("AWS::CloudFront::OriginRequestPolicy"), props(map[string]any{
+		"OriginRequestPolicyConfig": assertions.Match_ObjectLike(&map[string]any{
+			"HeadersConfig": map[string]any{
+				"HeaderBehavior": "whitelist",
+				"Headers":        []any{"Content-Type", "X-Sync-Token", "X-Amz-Content-Sha256", "CloudFront-Viewer-Address"},
+			},
+			"CookiesConfig":      map[string]any{"CookieBehavior": "none"},
+			"QueryStringsConfig": map[string]any{"QueryStringBehavior": "none"},
+		}),
+	}))
+	for _, h := range apiRequestHeaders {
+		if strings.EqualFold(h, "Host") {
+			t.Error("the API's origin request policy forwards Host: the function URL's signature would break")
+		}
+	}
+}
+
+// webACLRules returns the rules of the template's one web ACL, by name.
+func webACLRules(t *testing.T, tpl assertions.Template) map[string]map[string]any {
+	t.Helper()
+	acls := *tpl.FindResources(jsii.String("AWS::WAFv2::WebACL"), nil)
+	if len(acls) != 1 {
+		t.Fatalf("%d web ACLs; want 1", len(acls))
+	}
+	rules := map[string]map[string]any{}
+	for _, acl := range acls {
+		p := (*acl)["Properties"].(map[string]any)
+		if p["Scope"] != "CLOUDFRONT" {
+			t.Errorf("the web ACL's scope is %v; want CLOUDFRONT", p["Scope"])
+		}
+		if _, ok := p["DefaultAction"].(map[string]any)["Allow"]; !ok {
+			t.Errorf("the web ACL does not allow by default: %v", p["DefaultAction"])
+		}
+		for _, r := range p["Rules"].([]any) {
+			r := r.(map[string]any)
+			rules[r["Name"].(string)] = r
+		}
+	}
+	return rules
+}
+
+// checkRateRule checks that rule blocks with a 429 above limit requests per 5 minutes, counted per
+// key, on /api/ alone when api.
+func checkRateRule(t *testing.T, rules map[string]map[string]any, name, key string, limit float64, api bool) {
+	t.Helper()
+	r, ok := rules[name]
+	if !ok {
+		t.Errorf("no rule %s", name)
+		return
+	}
+	rate := r["Statement"].(map[string]any)["RateBasedStatement"].(map[string]any)
+	if rate["AggregateKeyType"] != key || rate["Limit"] != limit || rate["EvaluationWindowSec"] != float64(300) {
+		t.Errorf("%s counts %v per %v, %v a window; want %v per %s, 300 s", name, rate["Limit"], rate["AggregateKeyType"], rate["EvaluationWindowSec"], limit, key)
+	}
+	scope, _ := json.Marshal(rate["ScopeDownStatement"])
+	wantScope := `{"ByteMatchStatement":{"FieldToMatch":{"UriPath":{}},"PositionalConstraint":"STARTS_WITH","SearchString":"/api/","TextTransformations":[{"Priority":0,"Type":"NONE"}]}}`
+	if api && string(scope) != wantScope {
+		t.Errorf("%s counts %s; want requests under /api/ alone", name, scope)
+	}
+	if !api && rate["ScopeDownStatement"] != nil {
+		t.Errorf("%s counts only %s; want every request", name, scope)
+	}
+	block, _ := json.Marshal(r["Action"])
+	if !strings.Contains(string(block), `"Block":{"CustomResponse":{`) || !strings.Contains(string(block), `"ResponseCode":429`) {
+		t.Errorf("%s does %s; want a block with 429", name, block)
+	}
+}
+
+func TestTheEdgeLimitsTheAPIPerAddressAndInTotalAndTheSitePerAddress(t *testing.T) {
+	tpl := synth(t, true)
+	rules := webACLRules(t, tpl)
+	if len(rules) != 3 {
+		t.Errorf("rules %v; want 3", slices.Collect(maps.Keys(rules)))
+	}
+	checkRateRule(t, rules, "ApiPerAddress", "IP", apiPerAddress, true)
+	checkRateRule(t, rules, "ApiTotal", "CONSTANT", apiTotal, true)
+	checkRateRule(t, rules, "SitePerAddress", "IP", sitePerAddress, false)
+	if apiPerAddress != 300 || apiTotal != 6000 || sitePerAddress < 10*apiPerAddress {
+		t.Errorf("limits %d, %d, %d: docs/COST.md works with 300 and 6,000 on /api/, and the site's limit must leave the API's room", apiPerAddress, apiTotal, sitePerAddress)
+	}
+	tpl.HasResourceProperties(jsii.String("AWS::CloudFront::Distribution"), props(map[string]any{
+		"DistributionConfig": assertions.Match_ObjectLike(&map[string]any{
+			"WebACLId": map[string]any{"Fn::GetAtt": []any{assertions.Match_StringLikeRegexp(jsii.String("^EdgeLimits")), "Arn"}},
+		}),
+	}))
+	// One stack holds the ACL only where CloudFormation accepts it.
+	rule, _ := json.Marshal(tpl.ToJSON())
+	if !strings.Contains(string(rule), `"Assert":{"Fn::Equals":[{"Ref":"AWS::Region"},"us-east-1"]}`) {
+		t.Error("the single-stack template does not refuse regions other than us-east-1")
+	}
+}
+
+func TestWithoutSyncTheEdgeKeepsTheSitesLimitAlone(t *testing.T) {
+	rules := webACLRules(t, synth(t, false))
+	if len(rules) != 1 {
+		t.Errorf("rules %v; want SitePerAddress alone", slices.Collect(maps.Keys(rules)))
+	}
+	checkRateRule(t, rules, "SitePerAddress", "IP", sitePerAddress, false)
+}
+
+// Outside us-east-1 the ACL lives in its own stack there, which the site's distribution names.
+func TestOutsideUsEast1TheWebACLIsAnEdgeStackInUsEast1(t *testing.T) {
+	site, edge := synthIn(t, "eu-west-1", true)
+	if edge == nil {
+		t.Fatal("no edge stack for a site in eu-west-1")
+	}
+	checkRateRule(t, webACLRules(t, edge), "ApiTotal", "CONSTANT", apiTotal, true)
+	site.ResourceCountIs(jsii.String("AWS::WAFv2::WebACL"), jsii.Number(0))
+	site.HasResourceProperties(jsii.String("AWS::CloudFront::Distribution"), props(map[string]any{
+		"DistributionConfig": assertions.Match_ObjectLike(&map[string]any{
+			"WebACLId": map[string]any{"Fn::GetStackOutput": assertions.Match_ObjectLike(&map[string]any{"StackName": "TestEdge", "Region": "us-east-1"})},
+		}),
+	}))
+	raw, _ := json.Marshal(site.ToJSON())
+	if strings.Contains(string(raw), `"us-east-1"]}`) || strings.Contains(string(raw), "CrossRegionExport") {
+		t.Error("the site stack still carries the us-east-1 rule, or a cross-region export custom resource")
+	}
+
+	site, edge = synthIn(t, "us-east-1", true)
+	if edge != nil {
+		t.Error("an edge stack for a site already in us-east-1")
+	}
+	site.ResourceCountIs(jsii.String("AWS::WAFv2::WebACL"), jsii.Number(1))
 }
 
 func TestWithoutSyncTheStackIsTheStaticSiteAlone(t *testing.T) {
@@ -232,5 +560,53 @@ func TestStagingSplitsTheSiteAndDropsTheLocalCompressedCopies(t *testing.T) {
 	}
 	if _, err := stage(t.TempDir()); err == nil || !strings.Contains(err.Error(), "make build") {
 		t.Errorf("staging an empty folder: %v; want a hint to build", err)
+	}
+}
+
+// The CloudFront Function redirects a folder to folder/ on the site's own host, whatever the path
+// holds: "//evil.example/x" once answered Location "//evil.example/x/", another host.
+func TestTheDirectoryIndexFunctionRedirectsOnlyWithinTheSite(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node runs the function here; it is on every machine that runs make test")
+	}
+	script := directoryIndexJS + `
+const out = {};
+for (const uri of JSON.parse(process.argv[1])) {
+  const r = handler({ request: { uri } });
+  out[uri] = r.statusCode ? r.headers.location.value : 'serve ' + r.uri;
+}
+console.log(JSON.stringify(out));`
+	cases := map[string]string{
+		"/domain-3":         "/domain-3/",
+		"/domain-3/":        "serve /domain-3/index.html",
+		"/app.css":          "serve /app.css",
+		"//evil.example/x":  "/evil.example/x/",
+		"///evil.example/x": "/evil.example/x/",
+		`/\evil.example/x`:  "/evil.example/x/",
+		`/\/evil.example/x`: "/evil.example/x/",
+		`/a\b`:              "/a%5Cb/",
+		"//2130706433":      "/2130706433/",
+	}
+	var uris []string
+	for u := range cases {
+		uris = append(uris, u)
+	}
+	arg, _ := json.Marshal(uris)
+	out, err := exec.Command(node, "-e", script, string(arg)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	var got map[string]string
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	for uri, want := range cases {
+		if got[uri] != want {
+			t.Errorf("%s → %q; want %q", uri, got[uri], want)
+		}
+		if strings.HasPrefix(got[uri], "//") || strings.HasPrefix(got[uri], `/\`) {
+			t.Errorf("%s redirects to another host: %q", uri, got[uri])
+		}
 	}
 }

@@ -31,8 +31,10 @@ const (
 	MaxBatchesPerPush = 5
 	MaxBodyBytes      = 1 << 20
 	MaxPullLimit      = 50
-	// MaxPullBytes bounds a pull response's batch bytes (before base64), below Lambda's 6 MB.
-	MaxPullBytes = 2 << 20
+	// MaxPullBytes bounds a pull response's batch bytes (before base64): four full batches. A
+	// page this size keeps an abuser's repeated pulls cheap (docs/COST.md), and a device joining
+	// a full 16 MiB log still gets it in 32 pulls.
+	MaxPullBytes = 512 << 10
 )
 
 // PushRequest stores sealed batches as the log's next sequence numbers.
