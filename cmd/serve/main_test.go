@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/issmp-study/issmp/syncclient/nethttp"
+	"github.com/issmp-study/issmp/syncproto"
+	"github.com/issmp-study/issmp/syncproto/stdcrypto"
 )
 
 // patience is how long a test waits for something that should happen at once, or after a short
@@ -265,5 +270,27 @@ func TestServeHoldsAConnectionOverTheCapUntilAnotherClosesAndStaysUp(t *testing.
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Errorf("after the crowd: status %d", resp.StatusCode)
+	}
+}
+
+// The attack test wrote 2.2 GiB into 128 new sync logs from one address with no 429. The local
+// server keeps the sync service's allowance: five new logs a day from one address.
+func TestServeTakesOnlyAFewNewSyncLogsADayFromOneAddress(t *testing.T) {
+	addr := startServer(t, defaultLimits())
+	var got []int
+	for i := range 7 {
+		k, _, err := stdcrypto.Derive(syncproto.Code{byte(i), 42})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := json.Marshal(syncproto.PushRequest{V: syncproto.Version, ID: k.ID, Batches: [][]byte{make([]byte, 1024)}})
+		status, _, err := (&nethttp.Transport{Base: "http://" + addr}).Post(t.Context(), syncproto.PathPush, k.Token, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, status)
+	}
+	if fmt.Sprint(got) != "[200 200 200 200 200 429 429]" {
+		t.Fatalf("seven new logs from one address answered %v; want five taken, then 429", got)
 	}
 }
