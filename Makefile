@@ -4,6 +4,9 @@
 PORT ?= 8080
 GO ?= go
 CHROMIUM ?= /usr/bin/chromium
+# The other engines' suites: Firefox ESR (driven over WebDriver BiDi) and WebKitGTK's WebDriver.
+FIREFOX ?= /usr/bin/firefox-esr
+WEBKITDRIVER ?= /usr/bin/WebKitWebDriver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PUBLIC := $(CURDIR)/public
 # Hugo is pinned in go.mod (tool directive); the standard edition builds without cgo.
@@ -98,12 +101,18 @@ test-infra: build lambda node_modules/.installed
 		build/cdk.out/split/IssmpStudy.template.json build/cdk.out/split/IssmpStudyEdge.template.json
 
 ## deps: what the tests need besides Go: Debian's Chromium, npm packages from the lockfile
-deps: $(CHROMIUM) node_modules/.installed build/bin/wasmbrowsertest
+deps: $(CHROMIUM) $(FIREFOX) $(WEBKITDRIVER) node_modules/.installed build/bin/wasmbrowsertest
 
 $(CHROMIUM):
 	@echo "Installing Debian's chromium for the browser tests"
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# WebKitGTK's MiniBrowser has no headless mode: its driver runs under Xvfb.
+$(FIREFOX) $(WEBKITDRIVER) &:
+	@echo "Installing Firefox ESR, WebKitGTK's WebDriver and Xvfb for the other engines' tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr webkit2gtk-driver xvfb
 
 # aws-cdk ships Go templates; a go.mod in node_modules keeps them out of ./... patterns.
 node_modules/.installed: package.json package-lock.json
