@@ -21,8 +21,13 @@
 //   screenshot(path)            a PNG of the viewport
 //   errors()                    what went wrong in the page since launch: console errors, uncaught
 //                               errors, unhandled rejections and CSP violations, as
-//                               [{ kind, text }] (load-time ones included)
+//                               [{ kind, text }] with kind 'console', 'pageerror' or 'csp'
+//                               (load-time ones included; an entry may arrive a few ms late, so
+//                               poll for one you expect)
 //   close()                     closes the browser; removes the profile unless launch was given one
+//   persistent                  false when a restart on the same profileDir keeps nothing (WebKit's
+//                               automation always uses a private store); absent means it keeps all
+//   touch                       whether touch is emulated (a coarse pointer, no hover, touch events)
 //
 // launch options: { profileDir, width, height, touch } (default 1280 by 900, no touch).
 import { mkdtempSync } from 'node:fs';
