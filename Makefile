@@ -16,7 +16,7 @@ CDK := cd infra && JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20 ../node_modu
 # SYNC=false deploys the static site without the sync service.
 SYNC ?= true
 
-.PHONY: build bank wasm lambda serve deploy test test-go test-wasm test-e2e test-infra audit bench deps lint notes-check bank-lint bank-stats bank-ledger clean
+.PHONY: build bank wasm lambda serve reports deploy test test-go test-wasm test-e2e test-infra audit bench deps lint notes-check bank-lint bank-stats bank-ledger clean
 
 ## build: build the site into public/ (the compiled bank and the engine included)
 build: bank wasm
@@ -44,6 +44,10 @@ lambda:
 ## serve: build, then serve the site and the sync API on http://127.0.0.1:$(PORT)/
 serve: build
 	$(GO) run ./cmd/serve -dir $(PUBLIC) -addr 127.0.0.1:$(PORT) -sync-db $(CURDIR)/build/sync.db
+
+## reports: list the candidates' reports of problems with questions in the local store (stop make serve first; ARGS="handle ID" marks one handled)
+reports:
+	$(GO) run ./cmd/reports -db $(CURDIR)/build/sync.db $(ARGS)
 
 ## deploy: build everything and deploy it to AWS with the CDK (needs AWS credentials; SYNC=false for the site alone)
 # --all: outside us-east-1 the web ACL is a second stack there (infra/main.go), deployed first.

@@ -16,8 +16,8 @@ import (
 // it when it publishes it.
 const BankFile = "bank.json"
 
-// Load reads the outline and the question bank under a content folder (content/outline.yaml and
-// content/bank/).
+// Load reads the outline, the question bank and the corrections log under a content folder
+// (content/outline.yaml, content/bank/ and content/corrections.yaml).
 func Load(contentDir string) (*quiz.Outline, *Source, error) {
 	o, err := LoadOutline(filepath.Join(contentDir, "outline.yaml"))
 	if err != nil {
@@ -28,6 +28,9 @@ func Load(contentDir string) (*quiz.Outline, *Source, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if src.Corrections, err = ReadCorrections(filepath.ToSlash(filepath.Join(contentDir, CorrectionsFile))); err != nil {
+		return nil, nil, err
+	}
 	return o, src, nil
 }
 
@@ -35,15 +38,17 @@ func Load(contentDir string) (*quiz.Outline, *Source, error) {
 var ErrProblems = errors.New("the question bank has problems: run make bank-lint")
 
 // Compile turns a lint-clean source into the bank the browser loads: every question in file order
-// (retired ones too, so that past answers can still be shown), the scenario sets and the outline,
-// with a hash of that content as the version. Options stay in the order written.
+// (retired ones too, so that past answers can still be shown) with their corrections, the scenario
+// sets and the outline, with a hash of that content as the version. Options stay in the order written.
 func Compile(src *Source, o *quiz.Outline) (*quiz.Bank, error) {
 	if ps := Lint(src, o); len(ps) > 0 {
 		return nil, fmt.Errorf("%w (%d problems, the first: %s)", ErrProblems, len(ps), ps[0])
 	}
 	b := &quiz.Bank{Outline: *o, Questions: make([]quiz.Question, 0, len(src.Items)), Scenarios: make([]quiz.Scenario, 0, len(src.Scenarios))}
 	for _, it := range src.Items {
-		b.Questions = append(b.Questions, it.Question)
+		q := it.Question
+		q.Corrections = src.Corrections.For(q.ID)
+		b.Questions = append(b.Questions, q)
 	}
 	for _, s := range src.Scenarios {
 		b.Scenarios = append(b.Scenarios, s.Scenario)

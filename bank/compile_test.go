@@ -18,6 +18,7 @@ func readGood(t *testing.T, yamlText string) *Source {
 	src, err := Read(fstest.MapFS{
 		"3-1.yaml": {Data: []byte(yamlText)},
 		LedgerFile: {Data: []byte(goodLedger(t))},
+		KeysFile:   {Data: []byte(goodKeys(t))},
 	}, "content/bank")
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +111,7 @@ func TestWriteCompiledWritesTheBankJSON(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(content, "bank"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for src, dst := range map[string]string{outlinePath: "outline.yaml", "testdata/good/3-1.yaml": "bank/3-1.yaml", "testdata/good/ledger.txt": "bank/ledger.txt"} {
+	for src, dst := range map[string]string{outlinePath: "outline.yaml", "testdata/good/3-1.yaml": "bank/3-1.yaml", "testdata/good/ledger.txt": "bank/ledger.txt", "testdata/good/keys.txt": "bank/keys.txt"} {
 		data, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
@@ -118,6 +119,11 @@ func TestWriteCompiledWritesTheBankJSON(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(content, dst), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Load reads the corrections log beside the bank folder.
+	log := "- id: \"3.1-006\"\n  date: 2026-12-01\n  change: options\n  what: Region D is the disposal queue.\n  why: It was named like region A.\n"
+	if err := os.WriteFile(filepath.Join(content, CorrectionsFile), []byte(log), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "bank")
 	b, err := WriteCompiled(content, out)
@@ -134,6 +140,15 @@ func TestWriteCompiledWritesTheBankJSON(t *testing.T) {
 	}
 	if back.Version != b.Version || len(back.Questions) != len(b.Questions) {
 		t.Errorf("written bank differs: version %q vs %q", back.Version, b.Version)
+	}
+	for _, q := range back.Questions {
+		if want := q.ID == "3.1-006"; (len(q.Corrections) == 1) != want {
+			t.Errorf("%s: corrections %+v", q.ID, q.Corrections)
+		}
+	}
+	// Questions never corrected carry no field for it, so the log costs them no bytes.
+	if n := strings.Count(string(data), `"corrections"`); n != 1 {
+		t.Errorf("the written bank has %d corrections fields, want 1", n)
 	}
 }
 

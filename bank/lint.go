@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -48,9 +49,15 @@ var chooseCount = map[string]int{"two": 2, "three": 3, "four": 4, "2": 2, "3": 3
 
 // Lint checks the question bank against the outline and the writing rules and returns every
 // problem, sorted by file and line: the problems found while reading, each question's own, and
-// those of the bank as a whole (duplicate ids, the ledger, near-duplicate stems, key balance).
+// those of the bank as a whole (duplicate ids, the ledger, the key baseline and corrections log,
+// near-duplicate stems, key balance).
 func Lint(src *Source, o *quiz.Outline) []Problem {
-	l := &linter{src: src, idx: o.Index(), problems: append([]Problem(nil), src.Problems...)}
+	return LintAt(src, o, time.Now())
+}
+
+// LintAt is Lint on the day now: a correction dated after it is in the future.
+func LintAt(src *Source, o *quiz.Outline, now time.Time) []Problem {
+	l := &linter{src: src, idx: o.Index(), now: now, problems: append([]Problem(nil), src.Problems...)}
 	for _, it := range src.Items {
 		l.question(it)
 	}
@@ -66,6 +73,7 @@ func Lint(src *Source, o *quiz.Outline) []Problem {
 	}
 	l.ids()
 	l.ledger()
+	l.corrections()
 	l.nearDuplicates()
 	l.balance()
 	l.cueBalance()
@@ -76,6 +84,7 @@ func Lint(src *Source, o *quiz.Outline) []Problem {
 type linter struct {
 	src      *Source
 	idx      map[string]quiz.Place
+	now      time.Time
 	problems []Problem
 }
 

@@ -59,7 +59,11 @@ type Source struct {
 	Items     []*Item
 	Scenarios []*SetSource
 	Ledger    *Ledger
-	Problems  []Problem
+	// Keys is the key baseline (content/bank/keys.txt) and Corrections the public log of
+	// corrections (content/corrections.yaml), which together make a changed key visible.
+	Keys        *Keys
+	Corrections *Corrections
+	Problems    []Problem
 	// partial is set on a source cut down to some files: the ledger, which covers the whole
 	// bank, is not checked against it.
 	partial bool
@@ -67,10 +71,12 @@ type Source struct {
 
 // Only returns the part of the source written in the named files (base names such as
 // "3-1.yaml"), so that one writer can lint their own files while others are mid-edit. Bank-wide
-// rules (key balance, near-duplicates) then apply to those files alone; the ledger is not checked.
+// rules (key balance, near-duplicates) then apply to those files alone; the ledger is not checked,
+// nor whether every question has a key baseline or every correction names a question, since
+// those cover the whole bank. Each question's key is still checked against its record.
 func (src *Source) Only(names ...string) *Source {
 	keep := func(file string) bool { return contains(names, path.Base(file)) }
-	out := &Source{Ledger: src.Ledger, partial: true}
+	out := &Source{Ledger: src.Ledger, Keys: src.Keys, Corrections: src.Corrections, partial: true}
 	for _, it := range src.Items {
 		if keep(it.File) {
 			out.Items = append(out.Items, it)
@@ -92,9 +98,9 @@ func (src *Source) Only(names ...string) *Source {
 // bankFile matches the name of a sub-domain's question file, e.g. 3-1.yaml.
 var bankFile = regexp.MustCompile(`^(\d)-(\d{1,2})\.yaml$`)
 
-// Read parses every question file in fsys (the content/bank folder) and its ledger. dir is used to
-// name files in problems. Problems of form and schema are collected in Source.Problems; the
-// content checks are Lint's job.
+// Read parses every question file in fsys (the content/bank folder), its ledger and its key
+// baseline. dir is used to name files in problems. Problems of form and schema are collected in
+// Source.Problems; the content checks are Lint's job.
 func Read(fsys fs.FS, dir string) (*Source, error) {
 	src := &Source{}
 	names, err := fs.Glob(fsys, "*.yaml")
@@ -121,6 +127,21 @@ func Read(fsys fs.FS, dir string) (*Source, error) {
 	default:
 		return nil, fmt.Errorf("bank: %w", err)
 	}
+	keys, err := fs.ReadFile(fsys, KeysFile)
+	switch {
+	case err == nil:
+		src.Keys, err = ParseKeys(path.Join(dir, KeysFile), keys)
+		if err != nil {
+			return nil, err
+		}
+	case errorsIsNotExist(err):
+		src.Keys, _ = ParseKeys(path.Join(dir, KeysFile), nil)
+	default:
+		return nil, fmt.Errorf("bank: %w", err)
+	}
+	// The log lives beside the bank folder (content/corrections.yaml), outside fsys: Load reads
+	// it. Until then the bank has an empty log, which problems can still name.
+	src.Corrections = &Corrections{File: path.Join(path.Dir(dir), CorrectionsFile)}
 	return src, nil
 }
 

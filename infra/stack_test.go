@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -192,6 +193,93 @@ func TestEachFunctionsIAMPolicyIsExactlyWhatItsHandlerDoes(t *testing.T) {
 	}
 }
 
+// Reports (POST /api/report) need nothing more of the table than sync does, since the
+// maintainer's command reads and handles them with the operator's own credentials; and they
+// travel the /api/* behaviour to the sync function, never cached, with no viewer-request
+// function that would redirect "/api/report" to "/api/report/".
+func TestReportsReachTheSyncFunctionUncachedAndNeedNoMorePermissions(t *testing.T) {
+	tpl := synth(t, true)
+	sync := permissions(t, tpl, "ISSMP Study sync:")
+	want := map[string]string{"dynamodb:GetItem": "table", "dynamodb:PutItem": "table", "dynamodb:UpdateItem": "table", "dynamodb:Query": "table"}
+	if !maps.Equal(sync, want) {
+		t.Errorf("the sync function may %v; want exactly %v", sync, want)
+	}
+
+	var doc struct {
+		Resources map[string]struct {
+			Type       string
+			Properties json.RawMessage
+		}
+	}
+	raw, _ := json.Marshal(tpl.ToJSON())
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var dist struct {
+		DistributionConfig struct {
+			Origins []struct {
+				Id         string
+				DomainName json.RawMessage
+			}
+			CacheBehaviors []struct {
+				PathPattern, TargetOriginId, CachePolicyId string
+				AllowedMethods                             []string
+				FunctionAssociations                       []any
+			}
+		}
+	}
+	urls, fn := map[string]string{}, ""
+	for id, r := range doc.Resources {
+		switch r.Type {
+		case "AWS::CloudFront::Distribution":
+			if err := json.Unmarshal(r.Properties, &dist); err != nil {
+				t.Fatal(err)
+			}
+		case "AWS::Lambda::Url":
+			var u struct{ TargetFunctionArn map[string][]string }
+			_ = json.Unmarshal(r.Properties, &u)
+			urls[id] = u.TargetFunctionArn["Fn::GetAtt"][0]
+		case "AWS::Lambda::Function":
+			var f struct{ Description string }
+			if json.Unmarshal(r.Properties, &f) == nil && strings.HasPrefix(f.Description, "ISSMP Study sync:") {
+				fn = id
+			}
+		}
+	}
+	var api []string
+	for _, b := range dist.DistributionConfig.CacheBehaviors {
+		if b.PathPattern != "/api/*" && !strings.HasPrefix(b.PathPattern, "/api") {
+			continue
+		}
+		api = append(api, b.PathPattern)
+		if b.CachePolicyId != "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" { // CachingDisabled
+			t.Errorf("%s is cached by policy %s; want CachingDisabled", b.PathPattern, b.CachePolicyId)
+		}
+		if !slices.Contains(b.AllowedMethods, "POST") {
+			t.Errorf("%s allows %v; a report is a POST", b.PathPattern, b.AllowedMethods)
+		}
+		if len(b.FunctionAssociations) != 0 {
+			t.Errorf("%s runs viewer functions %v: the directory index would redirect /api/report", b.PathPattern, b.FunctionAssociations)
+		}
+		target := ""
+		for _, o := range dist.DistributionConfig.Origins {
+			if o.Id == b.TargetOriginId {
+				for url, owner := range urls {
+					if strings.Contains(string(o.DomainName), `"`+url+`"`) && owner == fn {
+						target = url
+					}
+				}
+			}
+		}
+		if target == "" || fn == "" {
+			t.Errorf("%s goes to origin %s, which is not the sync function's URL", b.PathPattern, b.TargetOriginId)
+		}
+	}
+	if fmt.Sprint(api) != "[/api/*]" {
+		t.Errorf("the API's behaviours are %v; want /api/* alone, which carries %s", api, "/api/report")
+	}
+}
+
 // permissions returns what the role of the function whose description starts with desc may do:
 // each allowed action, with what it applies to: "table" (the table and nothing else), "stream"
 // (the table's stream), "*", or the resource's JSON. It fails on an action granted twice with
@@ -349,6 +437,9 @@ func TestTheSweeperSeesOnlyTTLDeletionsOfLogMetaItems(t *testing.T) {
 		{"a client deletes a meta item", record("REMOVE", "", id, "0"), false},
 		{"someone else's service deletes it", record("REMOVE", `"userIdentity":{"type":"Service","principalId":"other.amazonaws.com"}`, id, "0"), false},
 		{"TTL deletes a registration counter", record("REMOVE", ttl, "~reg~203.0.113.9~2026-12-07", "0"), false},
+		{"a report is added", record("INSERT", "", "~reports", "1922349213000123456"), false},
+		{"the maintainer deletes a report", record("REMOVE", "", "~reports", "1922349213000123456"), false},
+		{"something deletes a report as TTL would", record("REMOVE", ttl, "~reports", "1922349213000123456"), false},
 		{"a batch is deleted (by the sweeper)", record("REMOVE", "", id, "3"), false},
 		{"TTL deletes a batch item", record("REMOVE", ttl, id, "10"), false},
 		{"a log is registered", record("INSERT", "", id, "0"), false},

@@ -43,3 +43,28 @@ func TestDecodeBankRefusesADamagedFile(t *testing.T) {
 		t.Errorf("a field from a newer compiler: %v", err)
 	}
 }
+
+func TestDecodeBankReadsEachQuestionsCorrectionsAndLeavesOthersWithout(t *testing.T) {
+	in := `{"version":"v","questions":[` +
+		`{"id":"3.1-001","type":"single","stem":"s","explanation":"e","corrections":[{"date":"2026-12-07","what":"The key is now B."},{"date":"2026-11-30","what":"The stem names the regulator."}]},` +
+		`{"id":"3.1-002","type":"single","stem":"s","explanation":"e"}],"scenarios":[]}`
+	b, err := quiz.DecodeBank(strings.NewReader(in), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []quiz.Correction{{Date: "2026-12-07", What: "The key is now B."}, {Date: "2026-11-30", What: "The stem names the regulator."}}
+	if len(b.Questions) != 2 || !reflect.DeepEqual(b.Questions[0].Corrections, want) {
+		t.Fatalf("corrections decoded as %+v, want %+v", b.Questions, want)
+	}
+	if b.Questions[1].Corrections != nil {
+		t.Errorf("a question without corrections decoded some: %+v", b.Questions[1].Corrections)
+	}
+	// Encoding an uncorrected question adds nothing to it.
+	data, err := json.Marshal(b.Questions[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "corrections") {
+		t.Errorf("an uncorrected question encodes a corrections field: %s", data)
+	}
+}

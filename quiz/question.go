@@ -74,6 +74,16 @@ type Question struct {
 	Grid        *Grid    `json:"grid,omitempty"`
 	Explanation string   `json:"explanation"`
 	References  []string `json:"references,omitempty"`
+	// Corrections are the published corrections of the question (content/corrections.yaml),
+	// newest first. Absent for the many questions never corrected, so they cost no bytes.
+	Corrections []Correction `json:"corrections,omitempty"`
+}
+
+// Correction is one entry of the public corrections log as the feedback shows it: when the
+// question was corrected (an ISO date, 2026-12-07) and what changed, in a sentence.
+type Correction struct {
+	Date string `json:"date"`
+	What string `json:"what"`
 }
 
 // Scenario is a short case shared by two to four questions, which stay together in an exam.

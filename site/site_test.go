@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -622,5 +623,116 @@ func TestStudyNotesRenderOnTheirPagesAndTheGlossaryHasEveryTerm(t *testing.T) {
 	// Every entry links to where it is taught (the link test checks the anchors exist).
 	if links := find(g.doc, func(n *html.Node) bool { return hasClass(n, "taught") }); len(links) != terms {
 		t.Errorf("%d glossary entries link to their task, want %d", len(links), terms)
+	}
+}
+
+// buildWithCorrections builds the site again, with the real configuration and layouts but the
+// given corrections log in place of content/corrections.yaml, and returns the output folder. The
+// configuration is copied with every mount made absolute, so the copy builds from anywhere.
+func buildWithCorrections(t *testing.T, log string) string {
+	t.Helper()
+	builtSite(t) // the compiled bank and engine the mounts point at
+	here, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf, err := os.ReadFile("hugo.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture, err := filepath.Abs(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	swapped := false
+	mount := regexp.MustCompile(`(?m)^source = "([^"]+)"$`)
+	conf = mount.ReplaceAllFunc(conf, func(line []byte) []byte {
+		src := mount.FindSubmatch(line)[1]
+		abs := filepath.Join(here, string(src))
+		if string(src) == "../content/corrections.yaml" {
+			abs, swapped = fixture, true
+		}
+		return []byte(fmt.Sprintf("source = %q", filepath.ToSlash(abs)))
+	})
+	if !swapped {
+		t.Fatal("hugo.toml does not mount ../content/corrections.yaml")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "hugo.toml"), conf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "public")
+	cmd := exec.Command("go", "tool", "hugo", "--source", dir, "--destination", out, "--panicOnWarning", "--quiet")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("hugo build with %s failed: %v\n%s", log, err, msg)
+	}
+	return out
+}
+
+func TestTheCorrectionsPageListsEachEntryNewestFirstWithAnAnchorPerQuestion(t *testing.T) {
+	fixture, err := os.ReadFile("testdata/corrections.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := bank.ParseCorrections("testdata/corrections.yaml", fixture).Problems; len(ps) > 0 {
+		t.Fatalf("the sample log is not written as the real one must be: %v", ps)
+	}
+	out := buildWithCorrections(t, "testdata/corrections.yaml")
+	f, err := os.Open(filepath.Join(out, "corrections", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	articles := find(doc, element("article"))
+	var got []string
+	for _, a := range articles {
+		got = append(got, attr(a, "id")+" | "+text(a))
+	}
+	// Of two entries of one day, the one written later comes first. A question's older entries
+	// carry no anchor: ids are unique, and the feedback's link lands on the newest.
+	want := []string{
+		"2.3-004 | Question 2.3-004, 5 December 2026 What changed (options): Option D no longer repeats the stem's words. Why: The repetition pointed at it.",
+		"3.1-001 | Question 3.1-001, 5 December 2026 What changed (explanation): The explanation works out the annual saving. Why: It left the arithmetic to the reader.",
+		" | Question 2.3-004, 1 December 2026 What changed (key, explanation): The key is now C, and the explanation says why B comes too late. Why: A reader showed that B misses the 72-hour notice.",
+		" | Question 3.1-001, 20 November 2026 What changed (stem): The stem gives the control's yearly cost. Why: Without it the question had no single best answer.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("the corrections page lists:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if times := find(doc, element("time")); len(times) != 4 || attr(times[2], "datetime") != "2026-12-01" {
+		t.Errorf("want each date in a <time datetime>, got %d", len(times))
+	}
+	if strings.Contains(text(doc), "No question has been corrected yet") {
+		t.Error("a page with corrections says there are none")
+	}
+}
+
+func TestTheRealCorrectionsPageShowsTheLogOrSaysItIsEmpty(t *testing.T) {
+	log, err := bank.ReadCorrections("../content/corrections.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := readPage(t, "corrections/index.html")
+	articles := find(p.doc, element("article"))
+	if len(articles) != len(log.Entries) {
+		t.Errorf("the page lists %d corrections, the log holds %d", len(articles), len(log.Entries))
+	}
+	empty := strings.Contains(text(p.doc), "No question has been corrected yet") && strings.Contains(text(p.doc), "Report a problem")
+	if empty != (len(log.Entries) == 0) {
+		t.Errorf("with %d corrections, the page says there are none: %v", len(log.Entries), empty)
+	}
+	// The footer of every page links to it.
+	home := readPage(t, "index.html")
+	linked := false
+	for _, a := range find(home.doc, element("a")) {
+		linked = linked || attr(a, "href") == "/corrections/"
+	}
+	if !linked {
+		t.Error("the home page does not link to /corrections/")
 	}
 }

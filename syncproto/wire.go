@@ -21,6 +21,8 @@ const (
 	PathHealth = "/api/health"
 	PathPush   = "/api/sync/push"
 	PathPull   = "/api/sync/pull"
+	// PathReport takes a candidate's report of a problem with a question (ReportRequest).
+	PathReport = "/api/report"
 )
 
 // Limits of the protocol. A sealed batch stays well under DynamoDB's 400 KB item limit, so the
@@ -143,12 +145,18 @@ func refuse(code, format string, args ...any) error {
 
 // decodeStrict decodes exactly one JSON object with no unknown fields from at most MaxBodyBytes.
 func decodeStrict(r io.Reader, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, MaxBodyBytes+1))
+	return decodeStrictN(r, v, MaxBodyBytes, "send fewer batches at a time")
+}
+
+// decodeStrictN is decodeStrict from at most limit bytes; tooLarge says what to do about a body
+// over it.
+func decodeStrictN(r io.Reader, v any, limit int, tooLarge string) error {
+	data, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
 	if err != nil {
 		return refuse(CodeBadRequest, "the request body could not be read: %v", err)
 	}
-	if len(data) > MaxBodyBytes {
-		return refuse(CodeTooLarge, "the request is larger than %d bytes: send fewer batches at a time", MaxBodyBytes)
+	if len(data) > limit {
+		return refuse(CodeTooLarge, "the request is larger than %d bytes: %s", limit, tooLarge)
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return refuse(CodeBodyRequired, "the request has no body: send a JSON object")

@@ -57,10 +57,11 @@ type App struct {
 	queue    []write
 	wake     chan struct{} // tells the writer the queue is not empty; buffered, never blocks
 
-	uids      int      // App.uid's counter
-	listeners []func() // called, each in a goroutine, after storage changed
-	askedKeep bool     // whether persistent storage was requested on this page
-	sync      *syncer  // cross-device sync; set by startSync
+	uids      int       // App.uid's counter
+	listeners []func()  // called, each in a goroutine, after storage changed
+	askedKeep bool      // whether persistent storage was requested on this page
+	sync      *syncer   // cross-device sync; set by startSync
+	reports   *reporter // problem reports waiting to be sent; set by startReports
 }
 
 // write is one entry of the write queue.

@@ -452,7 +452,7 @@ func (u *examUI) onKey(ev js.Value) {
 	if u.view == nil || ev.Get("ctrlKey").Bool() || ev.Get("metaKey").Bool() || ev.Get("altKey").Bool() {
 		return
 	}
-	if dom.ByID("exam-run").Get("hidden").Bool() {
+	if dom.ByID("exam-run").Get("hidden").Bool() || inReport(ev) {
 		return
 	}
 	tag := ev.Get("target").Get("tagName").String()
@@ -543,7 +543,9 @@ func (u *examUI) showResults(x *quiz.MockExam) {
 				r = quiz.Result{Answered: true}
 				body.Append(dom.New("p", "class", "notice").Text("The answer stored for this item does not fit the question, so it counts as wrong."))
 			}
-			body.Append(v.el, renderFeedback(cat, q, layout, x.Answers[i], r))
+			fb := renderFeedback(cat, q, layout, x.Answers[i], r)
+			fb.Append(u.a.reportControl(q, x.Answers[i]))
+			body.Append(v.el, fb)
 		})
 		li.Append(det)
 		items.Append(li)

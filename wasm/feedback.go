@@ -4,6 +4,7 @@ package main
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/issmp-study/issmp/quiz"
 	"github.com/issmp-study/issmp/wasm/dom"
@@ -123,6 +124,7 @@ func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r q
 		}
 	}
 	fb.Q("[data-role=explanation]").Text(q.Explanation)
+	showCorrections(fb, q)
 	if len(q.References) > 0 {
 		fb.Q("[data-role=refs-block]").Show()
 		refs := fb.Q("[data-role=refs]")
@@ -133,6 +135,25 @@ func renderFeedback(cat *quiz.Catalog, q *quiz.Question, layout quiz.Layout, r q
 	p := cat.Places[q.ID]
 	fb.Q("[data-role=study]").Attr("href", studyURL(p)).Text(fmt.Sprintf("Study task %s: %s", p.Task.ID, p.Task.Text))
 	return fb
+}
+
+// showCorrections says, under the explanation, when and how a corrected question was corrected,
+// newest first, each line linking to its entry in the public log. A candidate who remembers the
+// old answer then knows it changed, and why the feedback may differ from what they learnt.
+func showCorrections(fb dom.El, q *quiz.Question) {
+	after := fb.Q("[data-role=explanation]")
+	for _, c := range q.Corrections {
+		day := c.Date
+		if t, err := time.Parse("2006-01-02", c.Date); err == nil {
+			day = t.Format("2 January 2006")
+		}
+		line := dom.New("p", "class", "correction").Append(
+			dom.New("span").Text(fmt.Sprintf("Corrected on %s: %s ", day, c.What)),
+			dom.New("a", "href", "/corrections/#"+q.ID).Text("(see Corrections)"),
+		)
+		after.Call("after", line.Value)
+		after = line
+	}
 }
 
 func contains(list []int, n int) bool {

@@ -49,6 +49,7 @@ func start() (a *App, err error) {
 	}
 	yieldNow()
 	a.startSync()
+	a.startReports()
 	yieldNow()
 	page := dom.Document().Get("body").Get("dataset").Get("page").String()
 	switch page {

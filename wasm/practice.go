@@ -209,6 +209,7 @@ func (p *practice) onCheck() {
 		}
 		p.view.Lock()
 		fb := renderFeedback(p.a.cat, q, p.view.layout, r, res)
+		fb.Append(p.a.reportControl(q, r))
 		p.feedback.Clear().Append(fb)
 		p.check.Hide()
 		p.next.Show()
@@ -262,6 +263,9 @@ func (p *practice) done() {
 func (p *practice) onKey(ev js.Value) {
 	if ev.Get("ctrlKey").Bool() || ev.Get("metaKey").Bool() || ev.Get("altKey").Bool() {
 		return
+	}
+	if inReport(ev) {
+		return // the keys of a problem report's form are its own
 	}
 	tag := ev.Get("target").Get("tagName").String()
 	key := ev.Get("key").String()

@@ -49,6 +49,11 @@ func startSettings(a *App) error {
 	})
 	drawDevice(a, root)
 	drawSync(a, root)
+	reports := root.Q("[data-role=reports]")
+	a.reports.addView(func() {
+		text := a.reports.waitingText()
+		reports.Text(text).Visible(text != "")
+	})
 	return nil
 }
 

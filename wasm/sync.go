@@ -53,7 +53,8 @@ func (jsRandom) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// fetchTransport posts to the sync API on this origin with fetch.
+// fetchTransport posts to the API on this origin with fetch: sync's requests, with their token,
+// and problem reports (reportq), with none.
 type fetchTransport struct{}
 
 func (fetchTransport) Post(ctx context.Context, path, token string, body []byte) (int, []byte, error) {
@@ -66,15 +67,18 @@ func (fetchTransport) Post(ctx context.Context, path, token string, body []byte)
 	ctrl := js.Global().Get("AbortController").New()
 	stop := context.AfterFunc(ctx, func() { ctrl.Call("abort") })
 	defer stop()
+	headers := map[string]any{
+		"Content-Type": "application/json",
+		// CloudFront's origin access control signs requests to the function URL, and for a
+		// POST it needs the body's hash from the client.
+		"x-amz-content-sha256": hex.EncodeToString(sum),
+	}
+	if token != "" { // a problem report (reportq) carries none
+		headers[syncproto.TokenHeader] = token
+	}
 	resp, err := dom.Await(dom.Window().Call("fetch", path, map[string]any{
-		"method": "POST",
-		"headers": map[string]any{
-			"Content-Type":        "application/json",
-			syncproto.TokenHeader: token,
-			// CloudFront's origin access control signs requests to the function URL, and for a
-			// POST it needs the body's hash from the client.
-			"x-amz-content-sha256": hex.EncodeToString(sum),
-		},
+		"method":      "POST",
+		"headers":     headers,
 		"body":        arr,
 		"cache":       "no-store",
 		"credentials": "same-origin",

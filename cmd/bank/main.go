@@ -5,6 +5,7 @@
 //	go run ./cmd/bank cues [-only FILES] list the items whose key stands out by form, then the cue balance and the cue-only guesser's score
 //	go run ./cmd/bank compile -out DIR  write the bank the browser loads (DIR/bank.json)
 //	go run ./cmd/bank ledger            add new ids to the ledger of issued ids
+//	go run ./cmd/bank keys              add new questions' keys to the key baseline (never rewrites a line)
 package main
 
 import (
@@ -19,7 +20,7 @@ import (
 	"github.com/issmp-study/issmp/bank"
 )
 
-const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | cues [-only FILES] | compile -out DIR | ledger`
+const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | cues [-only FILES] | compile -out DIR | ledger | keys`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -152,6 +153,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintf(stderr, "bank: added %d ids to %s\n", len(missing), file)
+		return 0
+	case "keys":
+		// Only questions not yet listed are appended: a changed key must be recorded in the
+		// corrections log, not absorbed into the baseline.
+		missing := src.MissingKeys()
+		if len(missing) == 0 {
+			fmt.Fprintln(stderr, "bank: the key baseline already holds every question")
+			return 0
+		}
+		file := filepath.Join(*content, "bank", bank.KeysFile)
+		old, err := os.ReadFile(file)
+		if err != nil && !os.IsNotExist(err) {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		if err := os.WriteFile(file, bank.AppendKeys(old, missing), 0o644); err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		fmt.Fprintf(stderr, "bank: added %d keys to %s\n", len(missing), file)
 		return 0
 	}
 	fmt.Fprintln(stderr, usage)

@@ -51,8 +51,37 @@ func TestLintStatsCompileAndLedger(t *testing.T) {
 	if !strings.Contains(string(ledger), "3.1-001 3.1.9\n") || !strings.Contains(string(ledger), "3.1-S01 3.1\n") {
 		t.Fatalf("ledger:\n%s", ledger)
 	}
+	// Without a key baseline, lint asks for one, and keys writes it.
+	if code := run([]string{"-content", dir, "lint"}, &out, &errb); code != 1 || !strings.Contains(out.String(), "8 questions have no key baseline yet") {
+		t.Fatalf("lint without a key baseline: exit %d\n%s", code, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"-content", dir, "keys"}, &out, &errb); code != 0 {
+		t.Fatalf("keys: exit %d: %s", code, errb.String())
+	}
+	keys, _ := os.ReadFile(filepath.Join(dir, "bank", "keys.txt"))
+	if !strings.Contains(string(keys), "3.1-001 B\n") || !strings.Contains(string(keys), "3.1-005 [1,3]\n") {
+		t.Fatalf("keys:\n%s", keys)
+	}
 	if code := run([]string{"-content", dir, "lint"}, &out, &errb); code != 0 {
-		t.Fatalf("lint after ledger: exit %d\n%s", code, out.String())
+		t.Fatalf("lint after ledger and keys: exit %d\n%s", code, out.String())
+	}
+	// A changed baseline line is left alone: keys only appends.
+	edited := strings.Replace(string(keys), "3.1-001 B\n", "3.1-001 A\n", 1)
+	if err := os.WriteFile(filepath.Join(dir, "bank", "keys.txt"), []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code := run([]string{"-content", dir, "keys"}, &out, &errb); code != 0 {
+		t.Fatalf("keys again: exit %d: %s", code, errb.String())
+	}
+	if again, _ := os.ReadFile(filepath.Join(dir, "bank", "keys.txt")); string(again) != edited {
+		t.Fatalf("keys rewrote the baseline:\n%s", again)
+	}
+	if code := run([]string{"-content", dir, "lint"}, &out, &errb); code != 1 || !strings.Contains(out.String(), "question 3.1-001: its key changed") {
+		t.Fatalf("lint with a changed key: exit %d\n%s", code, out.String())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bank", "keys.txt"), keys, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	// With -targets, a small bank misses its targets.
 	if code := run([]string{"-content", dir, "lint", "-targets"}, &out, &errb); code != 1 || !strings.Contains(out.String(), "target: 8 live questions, want at least 400") {

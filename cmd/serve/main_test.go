@@ -294,3 +294,27 @@ func TestServeTakesOnlyAFewNewSyncLogsADayFromOneAddress(t *testing.T) {
 		t.Fatalf("seven new logs from one address answered %v; want five taken, then 429", got)
 	}
 }
+
+// The local server takes reports (its bbolt store keeps them) over real HTTP, without a token,
+// and refuses a flood from one address.
+func TestServeTakesReportsAndLimitsThemPerAddress(t *testing.T) {
+	addr := startServer(t, defaultLimits())
+	body := `{"v":1,"question":"3.1-019","bank":"2026.12.1","answer":"B","reason":"typo","comment":"teh"}`
+	var got []int
+	for range 6 {
+		resp, err := http.Post("http://"+addr+syncproto.PathReport, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out syncproto.ReportResponse
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode == 200 && (err != nil || out.V != 1 || out.ID == "") {
+			t.Fatalf("a stored report answered %+v, %v; want its id", out, err)
+		}
+		got = append(got, resp.StatusCode)
+	}
+	if fmt.Sprint(got) != "[200 200 200 200 200 429]" {
+		t.Fatalf("six reports from one address answered %v; want five taken, then 429", got)
+	}
+}

@@ -24,11 +24,11 @@ import (
 var browserDirs = map[string]string{"main": "wasm", "dom": "wasm/dom", "webcrypto": "wasm/webcrypto"}
 
 // Calls into other packages that wait.
-var waitingCalls = map[string]bool{"time.Sleep": true, "syncclient.Open": true, "syncclient.Enable": true, "syncclient.Disable": true, "idbstore.Open": true}
+var waitingCalls = map[string]bool{"time.Sleep": true, "syncclient.Open": true, "syncclient.Enable": true, "syncclient.Disable": true, "idbstore.Open": true, "reportq.Open": true}
 
 // Methods of other packages' types that wait: go-indexeddb's and js promises' Await, WaitGroup
-// and Cmd Wait, syncclient.Client.Sync.
-var waitingMethods = map[string]bool{"Await": true, "Wait": true, "Sync": true}
+// and Cmd Wait, syncclient.Client.Sync, reportq.Outbox.Flush.
+var waitingMethods = map[string]bool{"Await": true, "Wait": true, "Sync": true, "Flush": true}
 
 type source struct {
 	fset  *token.FileSet

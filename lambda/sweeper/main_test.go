@@ -64,6 +64,8 @@ func TestTargetPicksOnlyTheRemovalOfALogsMeta(t *testing.T) {
 		{"the TTL removing a log's meta", record("REMOVE", logID, "0", last("42")), logID, 42},
 		{"the removal of a meta with no batches", record("REMOVE", logID, "0", last("0")), logID, 0},
 		{"the removal of one of Take's counters", record("REMOVE", "~register/all/2026-12-07", "0", map[string]events.DynamoDBAttributeValue{"n": events.NewNumberAttribute("3")}), "", 0},
+		{"the removal of a report", record("REMOVE", "~reports", "1922349213000123456", map[string]events.DynamoDBAttributeValue{"question": events.NewStringAttribute("3.1-019")}), "", 0},
+		{"the insert of a report", record("INSERT", "~reports", "1922349213000123456", nil), "", 0},
 		{"the removal of a batch", record("REMOVE", logID, "5", map[string]events.DynamoDBAttributeValue{"data": events.NewBinaryAttribute([]byte("x"))}), "", 0},
 		{"the insert of a meta", record("INSERT", logID, "0", nil), "", 0},
 		{"the update of a meta", record("MODIFY", logID, "0", last("41")), "", 0},

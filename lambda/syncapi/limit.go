@@ -21,8 +21,9 @@ type bucket struct {
 	at     time.Time
 }
 
-func newLimiter(burst, perMinute, max int) *limiter {
-	return &limiter{burst: float64(burst), perSec: float64(perMinute) / 60, max: max, buckets: map[string]*bucket{}}
+// newLimiter allows burst at once, then n per period, for each of at most max keys.
+func newLimiter(burst, n int, period time.Duration, max int) *limiter {
+	return &limiter{burst: float64(burst), perSec: float64(n) / period.Seconds(), max: max, buckets: map[string]*bucket{}}
 }
 
 // allow takes one token from key's bucket; when there is none it says how long until there is.

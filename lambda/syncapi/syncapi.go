@@ -1,6 +1,9 @@
 // Package syncapi is the sync service: one http.Handler with health, push and pull, over any
 // syncstore.Store. The same handler runs behind AWS Lambda and in the local server. It stores only
 // what the protocol lets it see (syncproto): an id, a token's hash, and sealed batches.
+//
+// When the store also keeps reports (syncstore.Reports), the handler takes candidates' reports of
+// problems with questions too: anonymous, without a token, and limited per client address.
 package syncapi
 
 import (
@@ -44,12 +47,19 @@ type Limits struct {
 	// NewLogsPerAddress and NewLogsPerDay bound the logs registered in a UTC day from one
 	// address and in all: with the store's quota and expiry they bound what the service stores.
 	NewLogsPerAddress, NewLogsPerDay int
+	// ReportBurst reports at once, then ReportsPerHour, from one client address. A candidate
+	// reports a question now and then; a flood from one address is refused before it is stored.
+	ReportBurst, ReportsPerHour int
+	// ReportsPerDay bounds the reports stored in a UTC day in all, counted in the store: reports
+	// never expire, so this bounds what many addresses together can make the service keep.
+	ReportsPerDay int
 	// Tracked is how many ids, and how many addresses, each limiter keeps in memory.
 	Tracked int
 }
 
 // DefaultLimits are the service's limits; docs/SYNC.md and docs/COST.md explain them.
-var DefaultLimits = Limits{Burst: 30, PerMinute: 120, FailureBurst: 20, FailuresPerMinute: 6, NewLogsPerAddress: 5, NewLogsPerDay: 100, Tracked: 10000}
+var DefaultLimits = Limits{Burst: 30, PerMinute: 120, FailureBurst: 20, FailuresPerMinute: 6, NewLogsPerAddress: 5, NewLogsPerDay: 100,
+	ReportBurst: 5, ReportsPerHour: 10, ReportsPerDay: 1000, Tracked: 10000}
 
 // Handler serves the sync API.
 type Handler struct {
@@ -60,7 +70,10 @@ type Handler struct {
 	limits   Limits
 	perID    *limiter
 	failures *limiter
-	mux      *http.ServeMux
+	// reports is the store's reports, nil when it keeps none (then /api/report is not found).
+	reports        syncstore.Reports
+	reportsPerAddr *limiter
+	mux            *http.ServeMux
 }
 
 // New returns the handler. It answers under /api/ only.
@@ -70,7 +83,8 @@ func New(cfg Config) *Handler {
 		v   *int
 		def int
 	}{{&l.Burst, d.Burst}, {&l.PerMinute, d.PerMinute}, {&l.FailureBurst, d.FailureBurst},
-		{&l.FailuresPerMinute, d.FailuresPerMinute}, {&l.NewLogsPerAddress, d.NewLogsPerAddress}, {&l.NewLogsPerDay, d.NewLogsPerDay}, {&l.Tracked, d.Tracked}} {
+		{&l.FailuresPerMinute, d.FailuresPerMinute}, {&l.NewLogsPerAddress, d.NewLogsPerAddress}, {&l.NewLogsPerDay, d.NewLogsPerDay},
+		{&l.ReportBurst, d.ReportBurst}, {&l.ReportsPerHour, d.ReportsPerHour}, {&l.ReportsPerDay, d.ReportsPerDay}, {&l.Tracked, d.Tracked}} {
 		if *f.v == 0 {
 			*f.v = f.def
 		}
@@ -82,18 +96,23 @@ func New(cfg Config) *Handler {
 		cfg.ClientAddr = RemoteAddr
 	}
 	h := &Handler{
-		store:    cfg.Store,
-		now:      cfg.Now,
-		log:      cfg.Log,
-		addr:     cfg.ClientAddr,
-		limits:   *l,
-		perID:    newLimiter(l.Burst, l.PerMinute, l.Tracked),
-		failures: newLimiter(l.FailureBurst, l.FailuresPerMinute, l.Tracked),
-		mux:      http.NewServeMux(),
+		store:          cfg.Store,
+		now:            cfg.Now,
+		log:            cfg.Log,
+		addr:           cfg.ClientAddr,
+		limits:         *l,
+		perID:          newLimiter(l.Burst, l.PerMinute, time.Minute, l.Tracked),
+		failures:       newLimiter(l.FailureBurst, l.FailuresPerMinute, time.Minute, l.Tracked),
+		reportsPerAddr: newLimiter(l.ReportBurst, l.ReportsPerHour, time.Hour, l.Tracked),
+		mux:            http.NewServeMux(),
 	}
 	h.mux.HandleFunc("GET "+syncproto.PathHealth, h.health)
 	h.mux.HandleFunc("POST "+syncproto.PathPush, h.push)
 	h.mux.HandleFunc("POST "+syncproto.PathPull, h.pull)
+	if reports, ok := cfg.Store.(syncstore.Reports); ok {
+		h.reports = reports
+		h.mux.HandleFunc("POST "+syncproto.PathReport, h.report)
+	}
 	return h
 }
 
@@ -115,9 +134,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.failures.allow(rec.client, start)
 	}
 	// The path and status only: the token is in a header that is never logged, and the id is
-	// shortened to what tells requests apart.
-	h.log.Info("sync", "method", r.Method, "path", r.URL.Path, "status", rec.status,
-		"code", rec.code, "log", rec.logID, "ms", h.now().Sub(start).Milliseconds())
+	// shortened to what tells requests apart. Of a report, only its question's id, once checked.
+	attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status,
+		"code", rec.code, "log", rec.logID, "ms", h.now().Sub(start).Milliseconds()}
+	if rec.question != "" {
+		attrs = append(attrs, "question", rec.question)
+	}
+	h.log.Info("sync", attrs...)
 }
 
 // unrouted answers a path or method the API does not have, in JSON like every other error.
@@ -127,6 +150,13 @@ func (h *Handler) unrouted(w *recorder, r *http.Request) {
 		w.Header().Set("Allow", "GET")
 		h.fail(w, http.StatusMethodNotAllowed, syncproto.CodeBadMethod, "use GET for "+r.URL.Path)
 	case syncproto.PathPush, syncproto.PathPull:
+		w.Header().Set("Allow", "POST")
+		h.fail(w, http.StatusMethodNotAllowed, syncproto.CodeBadMethod, "use POST for "+r.URL.Path)
+	case syncproto.PathReport:
+		if h.reports == nil {
+			h.fail(w, http.StatusNotFound, syncproto.CodeNotFound, "there is no such API call")
+			return
+		}
 		w.Header().Set("Allow", "POST")
 		h.fail(w, http.StatusMethodNotAllowed, syncproto.CodeBadMethod, "use POST for "+r.URL.Path)
 	default:
@@ -209,7 +239,7 @@ func (h *Handler) register(ctx context.Context, w *recorder, id, token string, n
 
 func (h *Handler) push(rw http.ResponseWriter, r *http.Request) {
 	w := rw.(*recorder)
-	if !jsonBody(w, r, h) {
+	if !h.jsonBody(w, r, syncproto.MaxBodyBytes, "the request is larger than the limit: send fewer batches at a time") {
 		return
 	}
 	req, err := syncproto.DecodePush(r.Body)
@@ -246,7 +276,7 @@ func (h *Handler) push(rw http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) pull(rw http.ResponseWriter, r *http.Request) {
 	w := rw.(*recorder)
-	if !jsonBody(w, r, h) {
+	if !h.jsonBody(w, r, syncproto.MaxBodyBytes, "the request is larger than the limit: send fewer batches at a time") {
 		return
 	}
 	req, err := syncproto.DecodePull(r.Body)
@@ -307,17 +337,18 @@ func HashToken(token string) []byte {
 	return sum[:]
 }
 
-// jsonBody refuses a request whose declared type is not JSON, or whose body is too large.
-func jsonBody(w *recorder, r *http.Request, h *Handler) bool {
+// jsonBody refuses a request whose declared type is not JSON, or whose declared length is over
+// limit (tooLarge says so), and stops reading its body past limit.
+func (h *Handler) jsonBody(w *recorder, r *http.Request, limit int64, tooLarge string) bool {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		h.fail(w, http.StatusUnsupportedMediaType, syncproto.CodeUnsupported, "send the request as application/json")
 		return false
 	}
-	if r.ContentLength > syncproto.MaxBodyBytes {
-		h.fail(w, http.StatusRequestEntityTooLarge, syncproto.CodeTooLarge, "the request is larger than the limit: send fewer batches at a time")
+	if r.ContentLength > limit {
+		h.fail(w, http.StatusRequestEntityTooLarge, syncproto.CodeTooLarge, tooLarge)
 		return false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, syncproto.MaxBodyBytes+1)
+	r.Body = http.MaxBytesReader(w, r.Body, limit+1)
 	return true
 }
 
@@ -376,10 +407,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // recorder remembers what the log line needs.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	code   string
-	logID  string
-	client string // clientKey of the request's address
+	status   int
+	code     string
+	logID    string
+	question string // a report's question id, once checked: all a report's log line shows of it
+	client   string // clientKey of the request's address
 }
 
 func (r *recorder) WriteHeader(status int) {

@@ -261,7 +261,7 @@ func TestTooManyRequestsPerIDAreRefusedUntilTheBucketRefills(t *testing.T) {
 }
 
 func TestLimiterForgetsIdleIDsButNotBusyOnes(t *testing.T) {
-	l := newLimiter(2, 60, 3)
+	l := newLimiter(2, 60, time.Minute, 3)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l.allow("busy", now)
 	l.allow("busy", now)
@@ -282,7 +282,7 @@ func TestLimiterForgetsIdleIDsButNotBusyOnes(t *testing.T) {
 // The attack test's repro: a flood of fresh keys made the limiter clear every bucket, a throttled
 // one included. Now a new key waits instead.
 func TestLimiterNeverForgetsAThrottledBucketWhenFloodedWithNewKeys(t *testing.T) {
-	l := newLimiter(2, 60, 100)
+	l := newLimiter(2, 60, time.Minute, 100)
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l.allow("victim", now)
 	l.allow("victim", now)

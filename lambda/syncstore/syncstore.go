@@ -11,6 +11,8 @@ package syncstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/issmp-study/issmp/syncproto"
@@ -76,3 +78,61 @@ var ErrBusy = errors.New("syncstore: too many concurrent writes to one log, try 
 // ErrCorrupt is wrapped when stored data is damaged (a key or attribute that does not decode).
 // Nothing is written over it: the caller answers an error and the data waits for an operator.
 var ErrCorrupt = errors.New("syncstore: stored data is damaged")
+
+// Report is a candidate's report of a problem with a question. It holds nothing that identifies
+// the candidate: no address, no sync id, no device.
+type Report struct {
+	ID       string // given by the store: unique, and ordered by At
+	At       time.Time
+	Question string // the question's id, e.g. "3.1-019"
+	Bank     string // the version of the bank the app showed the question from
+	Answer   string // the candidate's answer as text
+	Reason   syncproto.Reason
+	Comment  string
+	Handled  time.Time // when the maintainer dealt with it; zero if not yet
+}
+
+// Reports keeps reports. A store that implements it lets the sync API take them (POST
+// /api/report); the maintainer lists and handles them with cmd/reports. Reports never expire.
+type Reports interface {
+	// AddReport stores r (its ID and Handled are ignored) and returns the id it gave the report:
+	// unique even among concurrent adds, and ordered by r.At.
+	AddReport(ctx context.Context, r Report) (id string, err error)
+	// ListReports returns every report, newest first. There are few: no paging.
+	ListReports(ctx context.Context) ([]Report, error)
+	// HandleReport marks the report handled at at. An unknown id is an error wrapping ErrNoReport.
+	HandleReport(ctx context.Context, id string, at time.Time) error
+}
+
+// ErrNoReport is wrapped by HandleReport for an id the store does not hold.
+var ErrNoReport = errors.New("syncstore: no such report")
+
+// ReportIDs is how both stores number reports, so that an id reads the same whichever store gave
+// it: the report's time in Unix milliseconds times ReportIDs, plus a number below ReportIDs that
+// sets apart reports of the same millisecond. Ordered by number, ids are ordered by time.
+const ReportIDs = 1_000_000
+
+// maxReportMilli is the last millisecond whose report numbers fit in an int64 (in 2262).
+const maxReportMilli = (1<<63 - 1 - (ReportIDs - 1)) / ReportIDs
+
+// ReportNumber is the number of a report made at at, set apart from others of the same
+// millisecond by n (0 ≤ n < ReportIDs).
+func ReportNumber(at time.Time, n int64) (int64, error) {
+	ms := at.UnixMilli()
+	if ms <= 0 || ms > maxReportMilli || n < 0 || n >= ReportIDs {
+		return 0, fmt.Errorf("syncstore: a report at %v (%d) cannot be numbered: the clock is wrong", at, n)
+	}
+	return ms*ReportIDs + n, nil
+}
+
+// ReportID is how a report's number is written: in decimal.
+func ReportID(number int64) string { return strconv.FormatInt(number, 10) }
+
+// ParseReportID reads a report id; ok is false for anything ReportID does not write.
+func ParseReportID(id string) (number int64, ok bool) {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n <= 0 || ReportID(n) != id {
+		return 0, false
+	}
+	return n, true
+}

@@ -18,13 +18,15 @@ type Transport struct {
 	Client *http.Client // nil means http.DefaultClient
 }
 
-// Post implements syncclient.Transport.
+// Post implements syncclient.Transport (and reportq.Transport, with no token).
 func (t *Transport) Post(ctx context.Context, path, token string, body []byte) (int, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, "POST", strings.TrimSuffix(t.Base, "/")+path, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, err
 	}
-	req.Header.Set(syncproto.TokenHeader, token)
+	if token != "" { // a problem report (reportq) carries none
+		req.Header.Set(syncproto.TokenHeader, token)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	c := t.Client
 	if c == nil {

@@ -19,7 +19,8 @@ import (
 
 // Store is an open bbolt file. The bucket "logs" maps each log's id to its meta (token hash,
 // epoch, last sequence number, bytes, expiry); each log's batches are in a bucket named by its id,
-// under 8-byte big-endian sequence numbers; the bucket "counters" holds Take's allowances.
+// under 8-byte big-endian sequence numbers; the bucket "counters" holds Take's allowances, and
+// "reports" the candidates' reports of problems with questions (syncstore.Reports).
 //
 // A log's numbering comes from its meta, never from its bucket's keys: a stray key in the bucket
 // then shows up as a disagreement (ErrCorrupt) instead of silently moving, or restarting, the
@@ -47,7 +48,7 @@ func Open(path string, limits syncstore.Limits, now time.Time) (*Store, error) {
 	}
 	s := &Store{db: db, limits: limits}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{logsBucket, countersBucket} {
+		for _, name := range [][]byte{logsBucket, countersBucket, reportsBucket} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

@@ -73,6 +73,46 @@ func TestBoltStorePassesTheConformanceSuite(t *testing.T) {
 	})
 }
 
+func TestBoltStorePassesTheReportsSuite(t *testing.T) {
+	storetest.RunReports(t, func(t *testing.T, limits syncstore.Limits) syncstore.Store {
+		return open(t, filepath.Join(t.TempDir(), "sync.db"), limits, now)
+	})
+}
+
+func TestBoltStoreKeepsReportsAcrossARestartAndAddsTheirBucketToAnOlderFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sync.db")
+	// A file from before reports: the buckets of logs and counters alone.
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{logsBucket, countersBucket} {
+			if _, err := tx.CreateBucket(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(path, storetest.Roomy, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.AddReport(t.Context(), syncstore.Report{At: now, Question: "3.1-019", Bank: "v1", Reason: "typo", Comment: "teh"})
+	if err != nil {
+		t.Fatalf("AddReport on a file from before reports: %v", err)
+	}
+	s.Close()
+	s = open(t, path, storetest.Roomy, now.Add(time.Hour))
+	got, err := s.ListReports(t.Context())
+	if err != nil || len(got) != 1 || got[0].ID != id || got[0].Comment != "teh" {
+		t.Fatalf("after a restart ListReports = %+v, %v; want the report %s", got, err, id)
+	}
+}
+
 func TestBoltStoreKeepsLogsAcrossARestart(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sync.db")
 	s, err := Open(path, storetest.Roomy, now)

@@ -15,7 +15,9 @@
 // (the meta's "base") and never shows them.
 //
 // Take's counters live in the same table, under partition keys that start with "~" (never a log
-// id) and seq 0, and expire by the same TTL attribute.
+// id) and seq 0, and expire by the same TTL attribute. The candidates' reports live there too,
+// under the partition key ReportsPartition ("~reports") and a numeric sort key above 0, and never
+// expire.
 package dynamostore
 
 import (

@@ -138,6 +138,13 @@ func TestDynamoStorePassesTheConformanceSuiteOnDynamoDBLocal(t *testing.T) {
 	})
 }
 
+func TestDynamoStorePassesTheReportsSuiteOnDynamoDBLocal(t *testing.T) {
+	db := localClient(t)
+	storetest.RunReports(t, func(t *testing.T, limits syncstore.Limits) syncstore.Store {
+		return newStore(t, db, limits)
+	})
+}
+
 // TestDynamoStoreAgainstOneDynamoDBLocal runs the store-specific tests on one DynamoDB Local.
 func TestDynamoStoreAgainstOneDynamoDBLocal(t *testing.T) {
 	db := localClient(t)
@@ -280,6 +287,37 @@ func TestDynamoStoreAgainstOneDynamoDBLocal(t *testing.T) {
 		got, _, err := s.After(ctx, id, 0, 10, 1<<20)
 		if err != nil || len(got) != 3 || !bytes.Equal(got[0].Data, []byte("new")) {
 			t.Fatalf("After = %v, %v; want the three new batches", got, err)
+		}
+	})
+
+	t.Run("AReportIsAnItemUnderTildeReportsThatNeverExpires", func(t *testing.T) {
+		s := newStore(t, db, storetest.Roomy)
+		rid, err := s.AddReport(ctx, syncstore.Report{At: now, Question: "3.1-019", Bank: "v1", Reason: "typo"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := syncstore.ParseReportID(rid)
+		out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.table), Key: key("~reports", n), ConsistentRead: aws.Bool(true)})
+		if err != nil || out.Item == nil {
+			t.Fatalf("no item under ~reports and %d: %v", n, err)
+		}
+		if _, ok := out.Item[AttrExpires]; ok {
+			t.Error("a report carries the TTL attribute: DynamoDB would delete it")
+		}
+		for _, name := range []string{"answer", "comment", "handled"} {
+			if _, ok := out.Item[name]; ok {
+				t.Errorf("an empty or unset %s was stored", name)
+			}
+		}
+		if got := seqs(t, s, "~reports"); len(got) != 1 || got[0] <= 0 {
+			t.Errorf("the reports' partition holds %v; want one number above 0", got)
+		}
+		// A damaged report is refused, not listed half-read.
+		item := key("~reports", n+1)
+		item["at"] = str("yesterday")
+		putRaw(t, s, item)
+		if _, err := s.ListReports(ctx); !errors.Is(err, syncstore.ErrCorrupt) {
+			t.Errorf("ListReports with a damaged report = %v; want ErrCorrupt", err)
 		}
 	})
 
