@@ -17,73 +17,9 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/issmp-study/issmp/syncproto"
 )
-
-// Path is where reports are posted.
-const Path = "/api/report"
-
-// Version is the version of the wire format ("v").
-const Version = 1
-
-// Limits of a report, in characters.
-const (
-	MaxComment = 1000
-	MaxAnswer  = 200
-)
-
-// Reason is why a question is reported.
-type Reason string
-
-// The reasons, in the order the form lists them.
-const (
-	KeyWrong    Reason = "key_wrong"
-	TwoRight    Reason = "two_right"
-	Explanation Reason = "explanation"
-	Typo        Reason = "typo"
-	Outdated    Reason = "outdated"
-	Other       Reason = "other"
-)
-
-// Reasons lists every reason in the order the form shows them.
-var Reasons = []Reason{KeyWrong, TwoRight, Explanation, Typo, Outdated, Other}
-
-var labels = map[Reason]string{
-	KeyWrong:    "The key looks wrong",
-	TwoRight:    "More than one answer is right",
-	Explanation: "The explanation is wrong or unclear",
-	Typo:        "A typo",
-	Outdated:    "Out of date",
-	Other:       "Something else",
-}
-
-// Label is the reason as the form shows it; "" for an unknown reason.
-func (r Reason) Label() string { return labels[r] }
-
-// Valid reports whether r is one of Reasons.
-func (r Reason) Valid() bool { return labels[r] != "" }
-
-// Request is the body of POST /api/report. The server's own types are the reference; these match
-// them field for field.
-type Request struct {
-	V        int    `json:"v"`
-	Question string `json:"question"`
-	Bank     string `json:"bank"`
-	Answer   string `json:"answer"`
-	Reason   Reason `json:"reason"`
-	Comment  string `json:"comment"`
-}
-
-// Response is the body of a 200 answer.
-type Response struct {
-	V  int    `json:"v"`
-	ID string `json:"id"`
-}
-
-// ErrorResponse is the body of a 4xx or 5xx answer.
-type ErrorResponse struct {
-	Error string `json:"error"`
-	Code  string `json:"code"`
-}
 
 // Transport sends one POST with a JSON body and returns the status and body; an error means no
 // answer (offline, DNS, a connection refused). It has syncclient.Transport's shape, so the
@@ -102,14 +38,14 @@ type Values interface {
 // Key is the named value that holds the outbox (JSON).
 const Key = "report-outbox"
 
-// Check tidies a report (the comment trimmed, the answer cut to MaxAnswer characters, v set)
+// Check tidies a report (the comment trimmed, the answer cut to syncproto.MaxReportAnswer characters, v set)
 // and says in a sentence what is wrong with it, if anything.
-func Check(r Request) (Request, error) {
-	r.V = Version
+func Check(r syncproto.ReportRequest) (syncproto.ReportRequest, error) {
+	r.V = syncproto.Version
 	r.Question = strings.TrimSpace(r.Question)
 	r.Comment = strings.TrimSpace(r.Comment)
-	if utf8.RuneCountInString(r.Answer) > MaxAnswer {
-		r.Answer = string([]rune(r.Answer)[:MaxAnswer-1]) + "…"
+	if utf8.RuneCountInString(r.Answer) > syncproto.MaxReportAnswer {
+		r.Answer = string([]rune(r.Answer)[:syncproto.MaxReportAnswer-1]) + "…"
 	}
 	switch {
 	case r.Question == "":
@@ -118,8 +54,8 @@ func Check(r Request) (Request, error) {
 		return r, errors.New("the report names no version of the question bank")
 	case !r.Reason.Valid():
 		return r, errors.New("choose what is wrong with the question")
-	case utf8.RuneCountInString(r.Comment) > MaxComment:
-		return r, fmt.Errorf("the comment is longer than %d characters: shorten it", MaxComment)
+	case utf8.RuneCountInString(r.Comment) > syncproto.MaxReportComment:
+		return r, fmt.Errorf("the comment is longer than %d characters: shorten it", syncproto.MaxReportComment)
 	case !utf8.ValidString(r.Comment) || !utf8.ValidString(r.Answer):
 		return r, errors.New("the comment is not valid text")
 	}
@@ -139,8 +75,8 @@ const (
 
 // Item is a report waiting in the outbox, under a number of its own that never leaves the device.
 type Item struct {
-	N      int64   `json:"n"`
-	Report Request `json:"report"`
+	N      int64                   `json:"n"`
+	Report syncproto.ReportRequest `json:"report"`
 }
 
 // Refusal is a report the server refused for good, kept to tell the candidate.
@@ -208,7 +144,7 @@ var ErrNotSaved = errors.New("this device did not store the report")
 
 // Add checks a report and puts it at the end of the outbox; it returns the report's number on the
 // device. If storage fails, the report still waits in memory and the error wraps ErrNotSaved.
-func (o *Outbox) Add(ctx context.Context, r Request) (int64, error) {
+func (o *Outbox) Add(ctx context.Context, r syncproto.ReportRequest) (int64, error) {
 	r, err := Check(r)
 	if err != nil {
 		return 0, err
@@ -350,10 +286,10 @@ func (o *Outbox) Flush(ctx context.Context, t Transport, now time.Time) (Result,
 		last = it.N
 		body, err := json.Marshal(it.Report)
 		if err != nil {
-			return res, err // a Request always encodes
+			return res, err // a syncproto.ReportRequest always encodes
 		}
-		status, resp, err := t.Post(ctx, Path, "", body)
-		var e ErrorResponse
+		status, resp, err := t.Post(ctx, syncproto.PathReport, "", body)
+		var e syncproto.ErrorResponse
 		if err == nil && status != 200 {
 			_ = json.Unmarshal(resp, &e)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/issmp-study/issmp/store/memstore"
 	"github.com/issmp-study/issmp/syncclient"
 	"github.com/issmp-study/issmp/syncclient/nethttp"
+	"github.com/issmp-study/issmp/syncproto"
 )
 
 // Both stores and both transports of the app fit.
@@ -59,14 +60,14 @@ func (v *values) Put(_ context.Context, key, value string) error {
 type server struct {
 	t      *testing.T
 	mu     sync.Mutex
-	got    []reportq.Request // accepted, in order
+	got    []syncproto.ReportRequest // accepted, in order
 	tries  int
-	answer func(n int, r reportq.Request) int // n counts requests from 1
+	answer func(n int, r syncproto.ReportRequest) int // n counts requests from 1
 	delay  time.Duration
 	*httptest.Server
 }
 
-func newServer(t *testing.T, answer func(n int, r reportq.Request) int) *server {
+func newServer(t *testing.T, answer func(n int, r syncproto.ReportRequest) int) *server {
 	s := &server{t: t, answer: answer}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
@@ -80,7 +81,7 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "30")
 		}
 		w.WriteHeader(status)
-		_ = json.NewEncoder(w).Encode(reportq.ErrorResponse{Error: msg, Code: code})
+		_ = json.NewEncoder(w).Encode(syncproto.ErrorResponse{Error: msg, Code: code})
 	}
 	if s.delay > 0 {
 		time.Sleep(s.delay)
@@ -95,7 +96,7 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 	if _, has := r.Header["X-Sync-Token"]; has {
 		s.t.Errorf("a report carried a token header")
 	}
-	var req reportq.Request
+	var req syncproto.ReportRequest
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
@@ -121,7 +122,7 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 		id := len(s.got)
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(reportq.Response{V: 1, ID: fmt.Sprintf("r%d", id)})
+		_ = json.NewEncoder(w).Encode(syncproto.ReportResponse{V: 1, ID: fmt.Sprintf("r%d", id)})
 	case status == 429:
 		fail(429, "rate_limited", "too many reports from this address: try again later")
 	case status == 400:
@@ -147,8 +148,8 @@ func (s *server) requests() int {
 	return s.tries
 }
 
-func report(comment string) reportq.Request {
-	return reportq.Request{Question: "3.1-019", Bank: "b4f1c2", Answer: "B", Reason: reportq.KeyWrong, Comment: comment}
+func report(comment string) syncproto.ReportRequest {
+	return syncproto.ReportRequest{Question: "3.1-019", Bank: "b4f1c2", Answer: "B", Reason: syncproto.ReasonKeyWrong, Comment: comment}
 }
 
 var t0 = time.Date(2026, 12, 7, 19, 0, 0, 0, time.UTC)
@@ -176,7 +177,7 @@ func open(t *testing.T, v reportq.Values) *reportq.Outbox {
 }
 
 func TestTheWireFormat(t *testing.T) {
-	r, err := reportq.Check(reportq.Request{Question: " 3.1-019 ", Bank: "v1", Answer: "1A 2C", Reason: reportq.TwoRight, Comment: "  Ça dépend — 表 🙂\n"})
+	r, err := reportq.Check(syncproto.ReportRequest{Question: " 3.1-019 ", Bank: "v1", Answer: "1A 2C", Reason: syncproto.ReasonTwoRight, Comment: "  Ça dépend — 表 🙂\n"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,8 +187,8 @@ func TestTheWireFormat(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", data, want)
 	}
 	var labels []string
-	for _, r := range reportq.Reasons {
-		labels = append(labels, string(r)+": "+r.Label())
+	for _, r := range syncproto.Reasons {
+		labels = append(labels, string(r)+": "+r.Sentence())
 	}
 	if got := strings.Join(labels, "; "); got != "key_wrong: The key looks wrong; two_right: More than one answer is right; explanation: The explanation is wrong or unclear; typo: A typo; outdated: Out of date; other: Something else" {
 		t.Errorf("reasons: %s", got)
@@ -198,18 +199,18 @@ func TestCheck(t *testing.T) {
 	ok := report("")
 	for _, c := range []struct {
 		name string
-		edit func(*reportq.Request)
+		edit func(*syncproto.ReportRequest)
 		want string // in the error; "" for none
 	}{
-		{"fine", func(*reportq.Request) {}, ""},
-		{"no question", func(r *reportq.Request) { r.Question = "  " }, "no question"},
-		{"no bank", func(r *reportq.Request) { r.Bank = "" }, "no version"},
-		{"no reason", func(r *reportq.Request) { r.Reason = "" }, "choose what is wrong"},
-		{"unknown reason", func(r *reportq.Request) { r.Reason = "rude" }, "choose what is wrong"},
-		{"1000 characters", func(r *reportq.Request) { r.Comment = strings.Repeat("é", 1000) }, ""},
-		{"1001 characters", func(r *reportq.Request) { r.Comment = strings.Repeat("é", 1001) }, "longer than 1000"},
-		{"spaces around 1000 characters", func(r *reportq.Request) { r.Comment = "  " + strings.Repeat("x", 1000) + "\n" }, ""},
-		{"not UTF-8", func(r *reportq.Request) { r.Comment = "\xff" }, "not valid text"},
+		{"fine", func(*syncproto.ReportRequest) {}, ""},
+		{"no question", func(r *syncproto.ReportRequest) { r.Question = "  " }, "no question"},
+		{"no bank", func(r *syncproto.ReportRequest) { r.Bank = "" }, "no version"},
+		{"no reason", func(r *syncproto.ReportRequest) { r.Reason = "" }, "choose what is wrong"},
+		{"unknown reason", func(r *syncproto.ReportRequest) { r.Reason = "rude" }, "choose what is wrong"},
+		{"1000 characters", func(r *syncproto.ReportRequest) { r.Comment = strings.Repeat("é", 1000) }, ""},
+		{"1001 characters", func(r *syncproto.ReportRequest) { r.Comment = strings.Repeat("é", 1001) }, "longer than 1000"},
+		{"spaces around 1000 characters", func(r *syncproto.ReportRequest) { r.Comment = "  " + strings.Repeat("x", 1000) + "\n" }, ""},
+		{"not UTF-8", func(r *syncproto.ReportRequest) { r.Comment = "\xff" }, "not valid text"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r := ok
@@ -233,7 +234,7 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := open(t, newValues())
-	if _, err := o.Add(context.Background(), reportq.Request{Question: "3.1-019", Bank: "v"}); err == nil || o.Pending() != 0 {
+	if _, err := o.Add(context.Background(), syncproto.ReportRequest{Question: "3.1-019", Bank: "v"}); err == nil || o.Pending() != 0 {
 		t.Errorf("a report with no reason was taken: %v, %d waiting", err, o.Pending())
 	}
 }
@@ -310,7 +311,7 @@ func TestOfflineNothingIsLost(t *testing.T) {
 }
 
 func TestRateLimitedKeepsAllAndWaits(t *testing.T) {
-	srv := newServer(t, func(n int, _ reportq.Request) int {
+	srv := newServer(t, func(n int, _ syncproto.ReportRequest) int {
 		if n == 2 {
 			return 429
 		}
@@ -346,7 +347,7 @@ func TestRateLimitedKeepsAllAndWaits(t *testing.T) {
 func TestServerErrorKeepsTheReportAndItsPlace(t *testing.T) {
 	down := true
 	var mu sync.Mutex
-	srv := newServer(t, func(int, reportq.Request) int {
+	srv := newServer(t, func(int, syncproto.ReportRequest) int {
 		mu.Lock()
 		defer mu.Unlock()
 		if down {
@@ -377,7 +378,7 @@ func TestServerErrorKeepsTheReportAndItsPlace(t *testing.T) {
 }
 
 func TestRefusedForGoodIsDroppedWithItsReason(t *testing.T) {
-	srv := newServer(t, func(_ int, r reportq.Request) int {
+	srv := newServer(t, func(_ int, r syncproto.ReportRequest) int {
 		if r.Comment == "bad" {
 			return 400
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/issmp-study/issmp/quiz"
 	"github.com/issmp-study/issmp/reportq"
+	"github.com/issmp-study/issmp/syncproto"
 	"github.com/issmp-study/issmp/wasm/dom"
 )
 
@@ -192,7 +193,7 @@ func (r *reporter) waitingText() string {
 
 // add puts a report in the outbox and sends it; the form is told how it stands as that changes.
 // It waits for storage and the network: only goroutines call it.
-func (r *reporter) add(req reportq.Request, show func(reportq.Status, error)) {
+func (r *reporter) add(req syncproto.ReportRequest, show func(reportq.Status, error)) {
 	defer dom.Recover()
 	if r.box == nil {
 		show(reportq.Unknown, r.err)
@@ -232,10 +233,10 @@ func (a *App) reportControl(q *quiz.Question, answer quiz.Response) dom.El {
 	open.Attr("aria-controls", id)
 	reasons := form.Q("[data-role=reasons]")
 	var radios []dom.El
-	for _, reason := range reportq.Reasons {
+	for _, reason := range syncproto.Reasons {
 		in := dom.New("input", "type", "radio", "name", id+"-reason", "value", string(reason))
 		radios = append(radios, in)
-		reasons.Append(dom.New("label", "class", "report-reason").Append(in, dom.New("span").Text(reason.Label())))
+		reasons.Append(dom.New("label", "class", "report-reason").Append(in, dom.New("span").Text(reason.Sentence())))
 	}
 	comment := form.Q("[data-role=comment]").Attr("id", id+"-comment").Attr("aria-describedby", id+"-count "+id+"-note")
 	form.Q("[data-role=comment-label]").Attr("for", id+"-comment")
@@ -245,7 +246,7 @@ func (a *App) reportControl(q *quiz.Question, answer quiz.Response) dom.El {
 	send := form.Q("[data-role=send]")
 	drawCount := func() {
 		// In UTF-16 code units, as maxlength counts.
-		count.Text(fmt.Sprintf("%d of %d characters", len(utf16.Encode([]rune(comment.Val()))), reportq.MaxComment))
+		count.Text(fmt.Sprintf("%d of %d characters", len(utf16.Encode([]rune(comment.Val()))), syncproto.MaxReportComment))
 	}
 	drawCount()
 
@@ -315,10 +316,10 @@ func (a *App) reportControl(q *quiz.Question, answer quiz.Response) dom.El {
 		if send.Get("disabled").Bool() {
 			return // a second press while the first is being kept
 		}
-		var reason reportq.Reason
+		var reason syncproto.Reason
 		for _, in := range radios {
 			if in.Checked() {
-				reason = reportq.Reason(in.Get("value").String())
+				reason = syncproto.Reason(in.Get("value").String())
 			}
 		}
 		if reason == "" {
@@ -326,7 +327,7 @@ func (a *App) reportControl(q *quiz.Question, answer quiz.Response) dom.El {
 			radios[0].Focus()
 			return
 		}
-		req := reportq.Request{
+		req := syncproto.ReportRequest{
 			Question: q.ID,
 			Bank:     a.cat.Bank.Version,
 			Answer:   quiz.AnswerText(q, answer),
