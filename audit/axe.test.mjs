@@ -30,7 +30,7 @@ async function check(name) {
   assert.deepEqual(bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`), [], `${name}: serious or critical violations`);
 }
 
-for (const [name, path] of [['home', ''], ['domain page', 'domain-3/'], ['sub-domain page', 'domain-3/3-1/'], ['glossary', 'glossary/'], ['exam facts', 'exam/'], ['404', 'no-such-page/']]) {
+for (const [name, path] of [['home', ''], ['domain page', 'domain-3/'], ['sub-domain page', 'domain-3/3-1/'], ['glossary', 'glossary/'], ['corrections', 'corrections/'], ['exam facts', 'exam/'], ['404', 'no-such-page/']]) {
   test(`axe: ${name}`, async () => {
     await page.goto(server.url + path);
     await check(name);
