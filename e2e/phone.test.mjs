@@ -18,12 +18,26 @@ const phone = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile:
 // lands on whatever the first one drew there.
 async function doubleTap(page, selector) {
   await page.locator(selector).scrollIntoViewIfNeeded();
-  const box = await page.locator(selector).boundingBox();
+  const box = await stableBox(page, selector);
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   await page.touchscreen.tap(x, y);
   await page.touchscreen.tap(x, y);
   await page.waitForTimeout(600); // what the second tap would have done, done; and a next tap is deliberate
+}
+
+// stableBox waits until what selector finds stops moving, and returns where it is: a thumb taps
+// what it sees, while a box read during a smooth scroll (focusing a control scrolls the page, and
+// the foot bar is sticky) is where the element was, and a tap there misses it.
+async function stableBox(page, selector) {
+  let last = null;
+  for (let i = 0; i < 50; i++) {
+    const box = await page.locator(selector).boundingBox();
+    if (last && box && Math.abs(box.x - last.x) < 0.5 && Math.abs(box.y - last.y) < 0.5) return box;
+    last = box;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`${selector} never stopped moving`);
 }
 
 // inView reports whether the element's top comes onto the screen (the page may scroll smoothly).
