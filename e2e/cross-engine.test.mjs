@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './engines/session.mjs';
 import { startServer, publishedBank } from './server.mjs';
-import { practise, answersRecorded, errorsExcept, syncOn, syncJoin, syncNow, abandonedSync } from './engines/steps.mjs';
+import { practise, answersRecorded, errorsExcept, syncOn, syncJoin, syncNow, abandonedLoad } from './engines/steps.mjs';
 
 let server, bank;
 before(async () => { server = await startServer(); bank = publishedBank(); });
@@ -25,7 +25,7 @@ test('progress syncs between a Firefox profile and a WebKit profile', async () =
     await syncNow(wk, server.url);
     await syncNow(ff, server.url);
     assert.equal(await answersRecorded(ff, server.url), 5, 'Firefox did not get the answers given in WebKit');
-    for (const s of [ff, wk]) assert.deepEqual(await errorsExcept(s, [abandonedSync]), [], `${s.engine}: the page reported errors`);
+    for (const s of [ff, wk]) assert.deepEqual(await errorsExcept(s, [abandonedLoad]), [], `${s.engine}: the page reported errors`);
   } finally {
     await Promise.all([ff.close(), wk.close()]);
   }

@@ -174,8 +174,9 @@ export async function syncNow(s, base) {
   }, [], { timeout: 30000, message: 'a sync round' });
 }
 
-// WebKit reports a same-origin fetch that a navigation cut short (sync's request in flight when the
-// candidate opens another page) as a console error, "Fetch API cannot load … due to access control
-// checks". Nothing failed: the request was abandoned with the page, and the next page syncs again
-// (docs/ENGINES.md).
-export const abandonedSync = /^Fetch API cannot load http:\/\/127\.0\.0\.1:\d+\/api\/sync\/(pull|push) due to access control checks\./;
+// WebKit reports a same-origin load that a navigation cut short as an error "due to access control
+// checks": sync's request in flight when the candidate opens another page ("Fetch API cannot load
+// …/api/sync/pull"), or the service worker's script, which the page registers 3 s after load
+// ("Cannot load …/sw.js"). Nothing failed: the load was abandoned with the page, and the next page
+// does it again (docs/ENGINES.md). Only the local server's own origin is allowed.
+export const abandonedLoad = /^(Fetch API cannot load|Cannot load) http:\/\/127\.0\.0\.1:\d+\/\S* due to access control checks\./;
