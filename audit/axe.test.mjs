@@ -74,6 +74,13 @@ test('axe: mock exam, its review screen and its results', async () => {
   await page.waitForSelector('#exam-run:not([hidden])');
   await answerByKeyboard(page, await shown(page, bank, '#exam-run'), true, '#exam-run');
   await page.click('[data-role=nav-toggle]');
+  // The navigator scrolls into view as it opens: measure its targets once they stop moving
+  // (read mid-scroll, a row of items once seemed to overlap).
+  await page.waitForFunction(() => new Promise((done) => {
+    const at = () => JSON.stringify([...document.querySelectorAll('#exam-nav button')].slice(0, 20).map((b) => b.getBoundingClientRect().top));
+    const first = at();
+    requestAnimationFrame(() => requestAnimationFrame(() => done(at() === first)));
+  }), null, { polling: 100, timeout: 10000 });
   await check('mock exam running, navigator open');
   await page.click('#exam-run [data-role=review]');
   await page.waitForSelector('#exam-review:not([hidden])');
