@@ -93,19 +93,11 @@ func (src *Source) MissingKeys() []KeyEntry {
 
 // AppendKeys returns the key baseline's new content: the old content plus the given entries.
 func AppendKeys(old []byte, entries []KeyEntry) []byte {
-	var b bytes.Buffer
-	if len(bytes.TrimSpace(old)) == 0 {
-		b.WriteString(keysHeader)
-	} else {
-		b.Write(old)
-		if !bytes.HasSuffix(old, []byte("\n")) {
-			b.WriteByte('\n')
-		}
+	pairs := make([][2]string, len(entries))
+	for i, e := range entries {
+		pairs[i] = [2]string{e.ID, e.Key}
 	}
-	for _, e := range entries {
-		fmt.Fprintf(&b, "%s %s\n", e.ID, e.Key)
-	}
-	return b.Bytes()
+	return appendPairs(old, keysHeader, pairs)
 }
 
 // CompactKey writes a question's key in one word without spaces:

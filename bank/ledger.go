@@ -86,17 +86,27 @@ func (src *Source) Missing() []LedgerEntry {
 
 // AppendLedger returns the ledger file's new content: the old content plus the given entries.
 func AppendLedger(old []byte, entries []LedgerEntry) []byte {
+	pairs := make([][2]string, len(entries))
+	for i, e := range entries {
+		pairs[i] = [2]string{e.ID, e.Owner}
+	}
+	return appendPairs(old, ledgerHeader, pairs)
+}
+
+// appendPairs returns an append-only "id value" file's new content: old (or header, for an empty
+// file), ended by a newline, then one line per pair. The ledger and the key baseline are such files.
+func appendPairs(old []byte, header string, pairs [][2]string) []byte {
 	var b bytes.Buffer
 	if len(bytes.TrimSpace(old)) == 0 {
-		b.WriteString(ledgerHeader)
+		b.WriteString(header)
 	} else {
 		b.Write(old)
 		if !bytes.HasSuffix(old, []byte("\n")) {
 			b.WriteByte('\n')
 		}
 	}
-	for _, e := range entries {
-		fmt.Fprintf(&b, "%s %s\n", e.ID, e.Owner)
+	for _, p := range pairs {
+		fmt.Fprintf(&b, "%s %s\n", p[0], p[1])
 	}
 	return b.Bytes()
 }
