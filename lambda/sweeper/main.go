@@ -23,8 +23,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/issmp-study/issmp/lambda/syncstore"
 	"github.com/issmp-study/issmp/lambda/syncstore/dynamostore"
 	"github.com/issmp-study/issmp/syncproto"
@@ -32,20 +30,14 @@ import (
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stdout, nil))
-	table := os.Getenv("TABLE_NAME")
-	if table == "" {
-		log.Error("TABLE_NAME is not set: the stack passes the DynamoDB table's name in it")
-		os.Exit(1)
-	}
-	cfg, err := config.LoadDefaultConfig(context.Background())
-	if err != nil {
-		log.Error("AWS configuration", "err", err)
-		os.Exit(1)
-	}
 	var seed [16]byte
 	_, _ = rand.Read(seed[:])
 	rng := mrand.New(mrand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
-	store := dynamostore.New(dynamodb.NewFromConfig(cfg), table, rng, syncstore.DefaultLimits)
+	store, err := dynamostore.FromEnv(context.Background(), rng, syncstore.DefaultLimits)
+	if err != nil {
+		log.Error("opening the sync table", "err", err)
+		os.Exit(1)
+	}
 	lambda.Start(handler(store, log))
 }
 

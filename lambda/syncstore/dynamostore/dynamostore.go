@@ -25,11 +25,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/issmp-study/issmp/lambda/syncstore"
@@ -76,6 +78,20 @@ var _ syncstore.Store = (*Store)(nil)
 // New uses table through db, keeping limits; rng spaces out retries.
 func New(db *dynamodb.Client, table string, rng *rand.Rand, limits syncstore.Limits) *Store {
 	return &Store{db: db, table: table, rng: rng, limits: limits}
+}
+
+// FromEnv opens the table a Lambda function is given in TABLE_NAME, with the function's AWS
+// configuration: what both of the stack's functions (the sync service and the sweeper) do first.
+func FromEnv(ctx context.Context, rng *rand.Rand, limits syncstore.Limits) (*Store, error) {
+	table := os.Getenv("TABLE_NAME")
+	if table == "" {
+		return nil, errors.New("TABLE_NAME is not set: the stack passes the DynamoDB table's name in it")
+	}
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("AWS configuration: %w", err)
+	}
+	return New(dynamodb.NewFromConfig(cfg), table, rng, limits), nil
 }
 
 // CreateTable creates the table as infra/ defines it (on-demand billing, a stream of old images,
