@@ -166,7 +166,7 @@ func TestCountAndTargets(t *testing.T) {
 	for _, want := range []string{
 		"8 live questions, want at least 400",
 		"tasks have fewer than 2 questions",
-		"domain 1 holds 0.0% of the questions, its exam weight is 21%",
+		"domain 1 has 0 live questions, want at least 78 (26 items in each of 3 mock exams without a repeat)",
 		"1 scenario sets, want at least 10",
 		"domain 2 has 0 AI-tagged questions",
 	} {
@@ -177,5 +177,42 @@ func TestCountAndTargets(t *testing.T) {
 	retired := strings.Replace(goodFile(t), "    task: \"3.1.9\"\n", "    task: \"3.1.9\"\n    retired: true\n", 1)
 	if s := Count(readGood(t, retired), o); s.Questions != 7 || s.Retired != 1 {
 		t.Errorf("a retired question still counts as live: %+v", s)
+	}
+}
+
+func TestDomainTargetsNameEveryShortfallOfAPlanDomain(t *testing.T) {
+	o := testOutline(t)
+	s := Count(readGood(t, goodFile(t)), o)
+	d3 := o.Domains[2]
+	missed := strings.Join(planDomain(300).Check(d3, s), "\n")
+	for _, want := range []string{
+		"8 live questions, want at least 300",
+		"sub-domain 3.2 has no scenario set",
+		"sub-domain 3.4 has no AI-tagged question",
+		"sub-domain 3.1 holds 1 of the domain's 1 AI-tagged questions, want at most 40%",
+		"23 tasks have fewer than 6 questions: 3.1.1 (0),",
+		"1 tasks have more than 2 times their sub-domain's average: 3.1.8 (2, sub-domain average 0.7)",
+		"1 AI-tagged questions of 8, want at least 14%",
+		"0 questions of 8 at difficulty 3, want at least 25%",
+	} {
+		if !strings.Contains(missed, want) {
+			t.Errorf("want %q in:\n%s", want, missed)
+		}
+	}
+	// The file's mix of types and its set meet the plan's shares; a domain that meets every
+	// target gets no message.
+	for _, unwanted := range []string{"multi", "hotspot", "scenario sets, want"} {
+		if strings.Contains(missed, unwanted) {
+			t.Errorf("%q reported, though the file meets it:\n%s", unwanted, missed)
+		}
+	}
+	if got := (DomainTargets{MinQuestions: 8, MinEachAdvanced: 0.05, MinAdvanced: 0.25, MinHard: 0}).Check(d3, s); got != nil {
+		t.Errorf("a domain meeting its targets got %q", got)
+	}
+	bt := BankTargets
+	bt.Domains = map[string]DomainTargets{"3": planDomain(300)}
+	all := bt.Check(s, o)
+	if !strings.Contains(strings.Join(all, "\n"), "domain 3: 8 live questions, want at least 300") {
+		t.Errorf("the bank's targets do not name the domain's shortfall:\n%s", strings.Join(all, "\n"))
 	}
 }

@@ -6,6 +6,8 @@
 //	go run ./cmd/bank compile -out DIR  write the bank the browser loads (DIR/bank.json)
 //	go run ./cmd/bank ledger            add new ids to the ledger of issued ids
 //	go run ./cmd/bank keys              add new questions' keys to the key baseline (never rewrites a line)
+//	go run ./cmd/bank blind [-only FILES] [-ids FILE]  print questions for a blind second reader: no keys
+//	go run ./cmd/bank blind-check [-only FILES] ANSWERS  check a second reader's answers against the keys
 package main
 
 import (
@@ -20,7 +22,7 @@ import (
 	"github.com/issmp-study/issmp/bank"
 )
 
-const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | cues [-only FILES] | compile -out DIR | ledger | keys`
+const usage = `usage: bank [-content DIR] lint [-targets] [-only FILES] | stats | cues [-only FILES] | compile -out DIR | ledger | keys | blind [-only FILES] [-ids FILE] | blind-check [-only FILES] ANSWERS`
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -174,7 +176,80 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stderr, "bank: added %d keys to %s\n", len(missing), file)
 		return 0
+	case "blind", "blind-check":
+		sub := flag.NewFlagSet(cmd, flag.ContinueOnError)
+		sub.SetOutput(stderr)
+		only := sub.String("only", "", "only these files, comma-separated")
+		ids := sub.String("ids", "", "blind: only the questions whose ids this file lists, one per line (new questions, say)")
+		if err := sub.Parse(rest); err != nil {
+			return 2
+		}
+		if *only != "" {
+			src = src.Only(strings.Split(*only, ",")...)
+		}
+		if cmd == "blind" {
+			return blindSheet(src, *ids, stdout, stderr)
+		}
+		if sub.NArg() != 1 {
+			fmt.Fprintln(stderr, "usage: bank blind-check [-only FILES] ANSWERS (a file of \"id answer\" lines)")
+			return 2
+		}
+		return blindCheck(src, sub.Arg(0), stdout, stderr)
 	}
 	fmt.Fprintln(stderr, usage)
 	return 2
+}
+
+func blindSheet(src *bank.Source, idsFile string, stdout, stderr io.Writer) int {
+	var keep func(string) bool
+	if idsFile != "" {
+		data, err := os.ReadFile(idsFile)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return 1
+		}
+		want := map[string]bool{}
+		for _, id := range strings.Fields(string(data)) {
+			want[id] = true
+		}
+		keep = func(id string) bool { return want[id] }
+	}
+	if err := bank.BlindSheet(stdout, src, keep); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// blindCheck prints every answer that differs from its key, with what the writer's explanation
+// says, so that the disagreement can be settled; then the counts. It fails when any differs.
+func blindCheck(src *bank.Source, answersFile string, stdout, stderr io.Writer) int {
+	f, err := os.Open(answersFile)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	defer f.Close()
+	results, err := bank.CheckBlind(src, f)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	agree := 0
+	for _, r := range results {
+		if r.Agrees {
+			agree++
+			continue
+		}
+		fmt.Fprintf(stdout, "%s:%d: %s: reader %q, key %q", r.Item.File, r.Item.Line, r.Item.ID, r.Answer, r.Key)
+		if r.Err != nil {
+			fmt.Fprintf(stdout, " (%v)", r.Err)
+		}
+		fmt.Fprintf(stdout, "\n    explanation: %s\n", r.Item.Explanation)
+	}
+	fmt.Fprintf(stderr, "bank: %d answers read, %d agree with the key, %d differ\n", len(results), agree, len(results)-agree)
+	if agree < len(results) {
+		return 1
+	}
+	return 0
 }
