@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"io"
 	"math/rand/v2"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -23,16 +24,17 @@ import (
 //   - match: each numbered item with the letter of its match, "1B 2A 3C";
 //   - hotspot on a grid: the row's and the column's label, "Likely / Major".
 //
-// Single and multi options keep their letters; steps and both sides of a match are shown in an
-// order drawn from the question's id (their written order is the key), the same every time.
+// Single options keep their letters (the linter keeps keys' letters evenly spread). Multi options,
+// steps and both sides of a match are shown in an order drawn from the question's id, the same
+// every time: writers tend to list a multi's keys first, and an order's steps in order.
 
 // blindLayout is the order a question's lists have on the sheet.
 func blindLayout(q *quiz.Question) quiz.Layout {
 	h := fnv.New64a()
 	h.Write([]byte("blind " + q.ID))
 	l := quiz.Shuffle(q, rand.New(rand.NewPCG(h.Sum64(), 0)))
-	if q.Type != quiz.Order {
-		l.Choices = nil // options keep their letters, as in the bank
+	if q.Type == quiz.Single {
+		l.Choices = nil // options keep their letters, whose spread the linter keeps even
 	}
 	return l
 }
@@ -68,15 +70,16 @@ func BlindSheet(w io.Writer, src *Source, keep func(id string) bool) error {
 		p("%s\n", wrap(q.Stem))
 		l := blindLayout(q)
 		switch {
-		case q.Type == quiz.Single || q.Type == quiz.Multi:
+		case q.Type == quiz.Single:
 			for i, c := range q.Choices {
 				p("  %s. %s\n", letter(i), c.Text)
 			}
-			if q.Type == quiz.Single {
-				p("Answer with one letter.\n")
-			} else {
-				p("Answer with the letters chosen, e.g. \"A C\".\n")
+			p("Answer with one letter.\n")
+		case q.Type == quiz.Multi:
+			for pos, i := range l.Choices {
+				p("  %s. %s\n", letter(pos), q.Choices[i].Text)
 			}
+			p("Answer with the letters chosen, e.g. \"A C\".\n")
 		case q.Type == quiz.Hotspot && q.Grid == nil:
 			p("Figure: %s\n", wrap(q.Figure))
 			for i, c := range q.Choices {
@@ -218,6 +221,15 @@ func sheetAnswer(q *quiz.Question, l quiz.Layout, r quiz.Response) string {
 		for _, stored := range r {
 			parts = append(parts, strconv.Itoa(indexOf(l.Choices, stored)+1))
 		}
+	case q.Type == quiz.Multi:
+		var shown []int
+		for _, stored := range r {
+			shown = append(shown, indexOf(l.Choices, stored))
+		}
+		sort.Ints(shown)
+		for _, i := range shown {
+			parts = append(parts, letter(i))
+		}
 	case q.Type == quiz.Match:
 		for pos, item := range l.Items {
 			parts = append(parts, strconv.Itoa(pos+1)+letter(indexOf(l.Matches, r[item])))
@@ -302,6 +314,9 @@ func readBlind(q *quiz.Question, l quiz.Layout, ans string) (quiz.Response, erro
 			i := letterIndex(f, len(q.Choices))
 			if i < 0 {
 				return bad("%q is not one of the letters", f)
+			}
+			if l.Choices != nil {
+				i = l.Choices[i]
 			}
 			r = append(r, i)
 		}

@@ -30,6 +30,22 @@ func TestBlindSheetShowsNoKeyExplanationOrRationale(t *testing.T) {
 			}
 		}
 	}
+	// The key's letters name the key's options as the sheet shows them, whatever the order drawn.
+	for _, it := range src.Items {
+		if it.Type != "multi" && it.Type != "single" {
+			continue
+		}
+		key := strings.Fields(sheetAnswer(&it.Question, blindLayout(&it.Question), keyResponse(&it.Question)))
+		for _, k := range it.Key {
+			found := false
+			for _, l := range key {
+				found = found || strings.Contains(sheet, "  "+l+". "+it.Choices[k].Text+"\n")
+			}
+			if !found {
+				t.Errorf("%s: the sheet shows the key option %q under none of the key's letters %v", it.ID, it.Choices[k].Text, key)
+			}
+		}
+	}
 	if !strings.Contains(sheet, "=== Case 3.1-S01") {
 		t.Errorf("the scenario's case is not on the sheet:\n%s", sheet)
 	}
