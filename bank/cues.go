@@ -26,7 +26,7 @@ var (
 	// hedges and balance: the reasonable-sounding tone.
 	hedgeWords = regexp.MustCompile(`(?i)\b(may|might|could|where (appropriate|needed|possible|justified)|as (needed|appropriate)|if (needed|necessary|justified)|usually|generally|typically|consider\w*|likely|proportionate|balanced|reasonable|appropriate|relevant)\b`)
 	// governance and collaboration: owners, stakeholders, approval, agreement, the record.
-	governanceWords = regexp.MustCompile(`(?i)\b(owners?|ownership|stakeholders?|approv\w*|agree\w*|record\w*|document\w*|executives?|board|senior management|sponsors?|committees?|governance|accountab\w*|sign[- ]off|charter|mandate|consult\w*|align\w*|business|polic(y|ies)|appetite|authori[sz]\w*|escalat\w*|counsel|steering|oversight|jointly|together)\b`)
+	governanceWords = regexp.MustCompile(`(?i)\b(owners?|ownership|stakeholders?|approv\w*|agree\w*|record\w*|document\w*|executives?|board|senior management|sponsors?|committees?|governance|accountab\w*|sign[- ]off|charter|mandate|consult\w*|align\w*|business|polic(y|ies)|appetite|authori[sz]\w*|escalat\w*|counsel|lawyers?|attorneys?|legal (advice|team|department|review)|steering|oversight|jointly|together)\b`)
 	// dismissive wording marks an option as careless: doing without, putting off, going informal.
 	dismissiveWords = regexp.MustCompile(`(?i)\b(without|ignor\w*|skip\w*|instead of|rather than|defer\w*|wait\w*|verbal\w*|informal\w*|postpon\w*|delay\w*|bypass\w*|no need|unless|just)\b`)
 	// justifications say why the option is right: "because", "so that".
