@@ -178,37 +178,18 @@ func CheckBlind(src *Source, answers io.Reader) ([]BlindResult, error) {
 		}
 		q := &it.Question
 		l := blindLayout(q)
-		res := BlindResult{Item: it, Answer: strings.TrimSpace(ans), Key: sheetAnswer(q, l, keyResponse(q))}
+		res := BlindResult{Item: it, Answer: strings.TrimSpace(ans), Key: sheetAnswer(q, l, quiz.KeyResponse(q))}
 		r, err := readBlind(q, l, res.Answer)
 		if err != nil {
 			res.Err = err
-		} else if sc, err := quiz.Score(q, r); err != nil {
+		} else if scored, err := quiz.Score(q, r); err != nil {
 			res.Err = err
 		} else {
-			res.Agrees = sc.Correct
+			res.Agrees = scored.Correct
 		}
 		out = append(out, res)
 	}
 	return out, sc.Err()
-}
-
-// keyResponse is the response that scores right.
-func keyResponse(q *quiz.Question) quiz.Response {
-	switch q.Type {
-	case quiz.Order:
-		r := make(quiz.Response, len(q.Choices))
-		for i := range r {
-			r[i] = i
-		}
-		return r
-	case quiz.Match:
-		r := make(quiz.Response, len(q.Pairs))
-		for i := range r {
-			r[i] = i
-		}
-		return r
-	}
-	return append(quiz.Response(nil), q.Key...)
 }
 
 // sheetAnswer writes a response in the sheet's terms.

@@ -3,6 +3,8 @@ package bank
 import (
 	"strings"
 	"testing"
+
+	"github.com/issmp-study/issmp/quiz"
 )
 
 func TestBlindSheetShowsNoKeyExplanationOrRationale(t *testing.T) {
@@ -35,7 +37,7 @@ func TestBlindSheetShowsNoKeyExplanationOrRationale(t *testing.T) {
 		if it.Type != "multi" && it.Type != "single" {
 			continue
 		}
-		key := strings.Fields(sheetAnswer(&it.Question, blindLayout(&it.Question), keyResponse(&it.Question)))
+		key := strings.Fields(sheetAnswer(&it.Question, blindLayout(&it.Question), quiz.KeyResponse(&it.Question)))
 		for _, k := range it.Key {
 			found := false
 			for _, l := range key {
@@ -55,7 +57,7 @@ func TestCheckBlindAgreesOnlyWithTheKeyInTheSheetsTerms(t *testing.T) {
 	src := readGood(t, goodFile(t))
 	var right, wrong strings.Builder
 	for _, it := range src.Items {
-		key := sheetAnswer(&it.Question, blindLayout(&it.Question), keyResponse(&it.Question))
+		key := sheetAnswer(&it.Question, blindLayout(&it.Question), quiz.KeyResponse(&it.Question))
 		right.WriteString(it.ID + " " + key + "\n")
 		wrong.WriteString(it.ID + " " + otherAnswer(t, it, key) + "\n")
 	}

@@ -19,8 +19,6 @@ type Stats struct {
 	Retired      int            `json:"retired"`
 	// PerTask counts live questions per task id (every task of the outline is present).
 	PerTask map[string]int `json:"-"`
-	// AIByDomain counts live AI-tagged questions per domain.
-	AIByDomain map[string]int `json:"-"`
 	// Domains breaks the live questions down by domain, for the domains' own targets.
 	Domains map[string]*DomainStats `json:"domains"`
 }
@@ -41,11 +39,9 @@ type DomainStats struct {
 // Count computes the stats of a source against the outline.
 func Count(src *Source, o *quiz.Outline) Stats {
 	idx := o.Index()
-	s := Stats{ByDomain: map[string]int{}, ByType: map[string]int{}, PerTask: map[string]int{}, AIByDomain: map[string]int{}, Tasks: len(idx)}
-	s.Domains = map[string]*DomainStats{}
+	s := Stats{ByDomain: map[string]int{}, ByType: map[string]int{}, PerTask: map[string]int{}, Domains: map[string]*DomainStats{}, Tasks: len(idx)}
 	for _, d := range o.Domains {
 		s.ByDomain[d.ID] = 0
-		s.AIByDomain[d.ID] = 0
 		ds := &DomainStats{ByType: map[string]int{}, PerSubdomain: map[string]int{}, SetsBySub: map[string]int{}, AIBySub: map[string]int{}}
 		for _, sd := range d.SubDomains {
 			ds.PerSubdomain[sd.ID], ds.SetsBySub[sd.ID], ds.AIBySub[sd.ID] = 0, 0, 0
@@ -81,7 +77,6 @@ func Count(src *Source, o *quiz.Outline) Stats {
 		}
 		if it.AI {
 			s.AI++
-			s.AIByDomain[p.Domain.ID]++
 			ds.AI++
 			ds.AIBySub[p.SubDomain.ID]++
 		}
@@ -173,8 +168,8 @@ func (t Targets) Check(s Stats, o *quiz.Outline) []string {
 		if need := t.MinMockExams * perExam[d.ID]; s.ByDomain[d.ID] < need {
 			miss("domain %s has %d live questions, want at least %d (%d items in each of %d mock exams without a repeat)", d.ID, s.ByDomain[d.ID], need, perExam[d.ID], t.MinMockExams)
 		}
-		if s.AIByDomain[d.ID] < t.MinAIEveryDomain {
-			miss("domain %s has %d AI-tagged questions, want at least %d", d.ID, s.AIByDomain[d.ID], t.MinAIEveryDomain)
+		if ai := s.Domains[d.ID].AI; ai < t.MinAIEveryDomain {
+			miss("domain %s has %d AI-tagged questions, want at least %d", d.ID, ai, t.MinAIEveryDomain)
 		}
 	}
 	if s.Questions > 0 && float64(s.ByType[string(quiz.Single)]) < t.MinSingleShare*float64(s.Questions) {

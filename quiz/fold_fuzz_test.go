@@ -216,7 +216,7 @@ func FuzzFoldBadEvents(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		final := quiz.NewPracticeAnswer(z.Next(now), quiz.AnswerData{Question: q.ID, Response: keyResponse(q), Correct: true})
+		final := quiz.NewPracticeAnswer(z.Next(now), quiz.AnswerData{Question: q.ID, Response: quiz.KeyResponse(q), Correct: true})
 		all := append(events, final)
 
 		log := quiz.SortLog(all)

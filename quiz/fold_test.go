@@ -11,7 +11,7 @@ import (
 
 // right is a practice answer that answers q correctly.
 func (d *device) right(at time.Time, q *quiz.Question) quiz.Event {
-	return quiz.NewPracticeAnswer(d.ids.Next(at), quiz.AnswerData{Question: q.ID, Response: keyResponse(q), Correct: true})
+	return quiz.NewPracticeAnswer(d.ids.Next(at), quiz.AnswerData{Question: q.ID, Response: quiz.KeyResponse(q), Correct: true})
 }
 
 // foldBoth folds the log at now with a full Fold and through Progress, checks that they agree,
@@ -354,7 +354,7 @@ func TestFoldKeepsButDoesNotUseEventsThatDoNotFitTheBank(t *testing.T) {
 			func(d *device, _ string) quiz.Event { return practice(d, order.ID, quiz.Response{64, 63, 62, 61, 60}) }, "does not fit"},
 		{"an order answer that repeats a step",
 			func(d *device, _ string) quiz.Event {
-				r := keyResponse(order)
+				r := quiz.KeyResponse(order)
 				r[1] = r[0]
 				return practice(d, order.ID, r)
 			}, "does not fit"},
@@ -365,7 +365,7 @@ func TestFoldKeepsButDoesNotUseEventsThatDoNotFitTheBank(t *testing.T) {
 		{"a multi answer that names a choice twice",
 			func(d *device, _ string) quiz.Event { return practice(d, multi.ID, quiz.Response{0, 0}) }, "does not fit"},
 		{"a match answer one item short",
-			func(d *device, _ string) quiz.Event { return practice(d, match.ID, keyResponse(match)[1:]) }, "does not fit"},
+			func(d *device, _ string) quiz.Event { return practice(d, match.ID, quiz.KeyResponse(match)[1:]) }, "does not fit"},
 		{"a grid answer outside the grid",
 			func(d *device, _ string) quiz.Event {
 				return practice(d, grid.ID, quiz.Response{len(grid.Grid.Rows), 0})
@@ -407,7 +407,7 @@ func TestFoldKeepsButDoesNotUseEventsThatDoNotFitTheBank(t *testing.T) {
 			// After the bad event, good answers to the same questions.
 			log := []quiz.Event{start, bad,
 				d.right(at(3), single), d.right(at(3), order),
-				quiz.NewExamAnswer(d.ids.Next(at(4)), quiz.ExamItemData{Exam: start.ID, Index: 1, Response: keyResponse(order), Correct: true}),
+				quiz.NewExamAnswer(d.ids.Next(at(4)), quiz.ExamItemData{Exam: start.ID, Index: 1, Response: quiz.KeyResponse(order), Correct: true}),
 			}
 			s := foldBoth(t, cat, log, at(10))
 			if len(s.Unusable) != 1 || s.Unusable[0].ID != bad.ID || !strings.Contains(s.Unusable[0].Reason, tt.reason) {
@@ -425,7 +425,7 @@ func TestFoldKeepsButDoesNotUseEventsThatDoNotFitTheBank(t *testing.T) {
 				t.Errorf("practiced %d, cards %v: want the two good answers only", s.Practiced, cardsOf(cat, s))
 			}
 			x := s.Exam(start.ID)
-			if x == nil || len(x.Answers) != len(items) || !reflect.DeepEqual(x.Answers[1], keyResponse(order)) {
+			if x == nil || len(x.Answers) != len(items) || !reflect.DeepEqual(x.Answers[1], quiz.KeyResponse(order)) {
 				t.Fatalf("exam %+v: want the good answer to item 2", x)
 			}
 			for i, r := range x.Answers {
@@ -473,7 +473,7 @@ func TestAClockPutRightGoesOnUnderANewDevice(t *testing.T) {
 	if quiz.IDTime(later).After(now.Add(time.Hour)) {
 		t.Errorf("the new device's next id is dated %v; want about now", quiz.IDTime(later))
 	}
-	p.Add([]quiz.Event{quiz.NewPracticeAnswer(later, quiz.AnswerData{Question: q1.ID, Response: keyResponse(q1), Correct: true})}, now.Add(time.Minute))
+	p.Add([]quiz.Event{quiz.NewPracticeAnswer(later, quiz.AnswerData{Question: q1.ID, Response: quiz.KeyResponse(q1), Correct: true})}, now.Add(time.Minute))
 	s := p.State()
 	if s.Pending != 1 || s.Practiced != 2 {
 		t.Errorf("after the note: pending %d, practiced %d; want 1 and 2 (the answer dated ahead waits, the others count)", s.Pending, s.Practiced)

@@ -186,25 +186,6 @@ func validResponse(q *quiz.Question, rng *rand.Rand) quiz.Response {
 	return quiz.Response{rng.IntN(len(q.Choices))}
 }
 
-// keyResponse is the right answer to a question.
-func keyResponse(q *quiz.Question) quiz.Response {
-	switch q.Type {
-	case quiz.Order:
-		r := make(quiz.Response, len(q.Choices))
-		for i := range r {
-			r[i] = i
-		}
-		return r
-	case quiz.Match:
-		r := make(quiz.Response, len(q.Pairs))
-		for i := range r {
-			r[i] = i
-		}
-		return r
-	}
-	return append(quiz.Response(nil), q.Key...)
-}
-
 // digest prints every exported field of a state, maps in key order and pointers followed, so that
 // two states compare as strings and a difference shows where they part.
 func digest(s *quiz.State) string {

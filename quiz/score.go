@@ -48,6 +48,25 @@ func MatchOptions(q *Question) []string {
 	return out
 }
 
+// KeyResponse is the response that scores right: the key as the candidate would give it.
+func KeyResponse(q *Question) Response {
+	switch q.Type {
+	case Order:
+		return identity(len(q.Choices))
+	case Match:
+		return identity(len(q.Pairs))
+	}
+	return append(Response(nil), q.Key...)
+}
+
+func identity(n int) Response {
+	r := make(Response, n)
+	for i := range r {
+		r[i] = i
+	}
+	return r
+}
+
 // Score scores a response to a question. An empty response scores wrong and unanswered; a
 // response that does not fit the question (wrong length, index out of range, a repeated choice)
 // is an error wrapping ErrBadResponse.

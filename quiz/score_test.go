@@ -54,6 +54,15 @@ func TestScoreEveryItemTypeAllOrNothing(t *testing.T) {
 	}
 }
 
+func TestKeyResponseScoresRightForEveryItemType(t *testing.T) {
+	for _, q := range []*quiz.Question{single, multi, order, match, grid, region} {
+		got, err := quiz.Score(q, quiz.KeyResponse(q))
+		if err != nil || !got.Correct {
+			t.Errorf("%s: KeyResponse %v scores %+v, %v", q.Type, quiz.KeyResponse(q), got, err)
+		}
+	}
+}
+
 func TestScoreNoAnswerIsWrongAndUnanswered(t *testing.T) {
 	for _, q := range []*quiz.Question{single, multi, order, match, grid, region} {
 		got, err := quiz.Score(q, nil)
