@@ -124,15 +124,18 @@ type DomainTargets struct {
 	MinEachAdvanced    float64 // share of each of multi, order, match and hotspot
 	MinAdvanced        float64 // share of the four together
 	MinInSets          float64 // share of questions in scenario sets (and a set in every sub-domain)
-	MinAI              float64 // share AI-tagged (and some in every sub-domain, see MaxAIInOneSub)
-	MaxAIInOneSub      float64 // share of the domain's AI questions that one sub-domain may hold
-	MinHard            float64 // share at difficulty 3
+	MinAI              float64 // share AI-tagged (and some in every sub-domain, see MaxAIOverShare)
+	// MaxAIOverShare caps a sub-domain's share of the domain's AI-tagged questions at this
+	// multiple of its share of the domain's questions (plus one question, so that small counts do
+	// not trip it): the AI section spreads over the domain's topics as the questions do.
+	MaxAIOverShare float64
+	MinHard        float64 // share at difficulty 3
 }
 
 // planDomain is the mix every domain of the 1,500-question plan must have.
 func planDomain(questions int) DomainTargets {
 	return DomainTargets{MinQuestions: questions, MinPerTask: 6, MaxTaskOverAverage: 2,
-		MinEachAdvanced: 0.05, MinAdvanced: 0.25, MinInSets: 0.15, MinAI: 0.14, MaxAIInOneSub: 0.40, MinHard: 0.25}
+		MinEachAdvanced: 0.05, MinAdvanced: 0.25, MinInSets: 0.15, MinAI: 0.14, MaxAIOverShare: 1.5, MinHard: 0.25}
 }
 
 // BankTargets are the bank's targets: the first complete bank's, with the domains that have
@@ -231,8 +234,11 @@ func (t DomainTargets) Check(d quiz.Domain, s Stats) []string {
 		if t.MinAI > 0 && ds.AIBySub[sd.ID] == 0 {
 			miss("sub-domain %s has no AI-tagged question", sd.ID)
 		}
-		if t.MaxAIInOneSub > 0 && ds.AI > 0 && float64(ds.AIBySub[sd.ID]) > t.MaxAIInOneSub*float64(ds.AI) {
-			miss("sub-domain %s holds %d of the domain's %d AI-tagged questions, want at most %.0f%%", sd.ID, ds.AIBySub[sd.ID], ds.AI, 100*t.MaxAIInOneSub)
+		if t.MaxAIOverShare > 0 && ds.AI > 0 && ds.Questions > 0 {
+			part := float64(ds.PerSubdomain[sd.ID]) / float64(ds.Questions)
+			if most := int(t.MaxAIOverShare*part*float64(ds.AI)) + 1; ds.AIBySub[sd.ID] > most {
+				miss("sub-domain %s holds %d of the domain's %d AI-tagged questions, want at most %d (%.1f times its %.0f%% of the questions)", sd.ID, ds.AIBySub[sd.ID], ds.AI, most, t.MaxAIOverShare, 100*part)
+			}
 		}
 	}
 	if len(thin) > 0 {
