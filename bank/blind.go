@@ -250,7 +250,6 @@ func readBlind(q *quiz.Question, l quiz.Layout, ans string) (quiz.Response, erro
 	}
 	switch {
 	case q.Type == quiz.Hotspot && q.Grid != nil:
-		row, col, ok := strings.Cut(ans, "/")
 		find := func(cs []quiz.Choice, s string) int {
 			for i, c := range cs {
 				if strings.EqualFold(c.Text, strings.TrimSpace(s)) {
@@ -259,11 +258,16 @@ func readBlind(q *quiz.Question, l quiz.Layout, ans string) (quiz.Response, erro
 			}
 			return -1
 		}
-		r, c := find(q.Grid.Rows, row), find(q.Grid.Cols, col)
-		if !ok || r < 0 || c < 0 {
-			return bad("%q is not \"row / column\" of the grid's labels", ans)
+		// A label may itself hold a slash ("Assess/decide"), so try every slash as the separator.
+		for i, ch := range ans {
+			if ch != '/' {
+				continue
+			}
+			if r, c := find(q.Grid.Rows, ans[:i]), find(q.Grid.Cols, ans[i+1:]); r >= 0 && c >= 0 {
+				return quiz.Response{r, c}, nil
+			}
 		}
-		return quiz.Response{r, c}, nil
+		return bad("%q is not \"row / column\" of the grid's labels", ans)
 	case q.Type == quiz.Order:
 		var r quiz.Response
 		for _, f := range fields {

@@ -93,6 +93,24 @@ func TestCheckBlindAgreesOnlyWithTheKeyInTheSheetsTerms(t *testing.T) {
 	}
 }
 
+func TestCheckBlindReadsGridLabelsThatHoldASlash(t *testing.T) {
+	file := strings.NewReplacer("rows: [Likely, Possible, Unlikely]", "rows: [Likely/often, Possible, Unlikely]",
+		"key: {row: Likely, col: Major}", "key: {row: Likely/often, col: Major}").Replace(goodFile(t))
+	src := readGood(t, file)
+	var grid string
+	for _, it := range src.Items {
+		if it.Grid != nil {
+			grid = it.ID
+		}
+	}
+	for answer, agrees := range map[string]bool{"Likely/often / Major": true, "likely/often/major": true, "Possible / Major": false} {
+		got, err := CheckBlind(src, strings.NewReader(grid+" "+answer))
+		if err != nil || len(got) != 1 || got[0].Err != nil || got[0].Agrees != agrees {
+			t.Errorf("%q: results %+v, error %v; want one result that agrees %v", answer, got, err, agrees)
+		}
+	}
+}
+
 // otherAnswer is a well-formed answer that differs from key.
 func otherAnswer(t *testing.T, it *Item, key string) string {
 	t.Helper()
