@@ -143,7 +143,7 @@ func planDomain(questions int) DomainTargets {
 var BankTargets = Targets{
 	MinQuestions: 400, MinPerTask: 2, MinMockExams: 3, MinSingleShare: 0.60,
 	MinPerAdvanced: 20, MinScenarioSets: 10, MinAIShare: 0.12, MinAIEveryDomain: 1,
-	Domains: map[string]DomainTargets{"1": planDomain(315), "3": planDomain(300), "5": planDomain(180), "6": planDomain(210)},
+	Domains: map[string]DomainTargets{"1": planDomain(315), "2": planDomain(225), "3": planDomain(300), "4": planDomain(270), "5": planDomain(180), "6": planDomain(210)},
 }
 
 // Check returns one message for every target the stats miss.
