@@ -169,6 +169,8 @@ func TestCountAndTargets(t *testing.T) {
 		"domain 1 has 0 live questions, want at least 78 (26 items in each of 3 mock exams without a repeat)",
 		"1 scenario sets, want at least 10",
 		"domain 2 has 0 AI-tagged questions",
+		"domain 3 holds 100.0% of the live questions, want its exam weight of 20% within 2 points",
+		"domain 1 holds 0.0% of the live questions, want its exam weight of 21% within 2 points",
 	} {
 		if !strings.Contains(missed, want) {
 			t.Errorf("targets: want %q in:\n%s", want, missed)

@@ -102,9 +102,11 @@ type Targets struct {
 	MinQuestions int // live questions
 	MinPerTask   int // live questions on every task statement
 	// MinMockExams is how many full mock exams every domain can fill with its weighted share of
-	// items before one repeats. (Shares no longer follow the exam weights while the domains grow
-	// to their plan one issue at a time; the mock exam draws by weight whatever the shares.)
-	MinMockExams     int
+	// items before one repeats.
+	MinMockExams int
+	// MaxOffWeight caps how far a domain's share of the bank may sit from its exam weight, now
+	// that every domain has reached its plan: practice then follows the exam's proportions.
+	MaxOffWeight     float64
 	MinSingleShare   float64 // of live questions
 	MinPerAdvanced   int     // of each of multi, order, match, hotspot
 	MinScenarioSets  int
@@ -141,7 +143,7 @@ func planDomain(questions int) DomainTargets {
 // BankTargets are the bank's targets: the first complete bank's, with the domains that have
 // reached the 1,500-question plan (21/15/20/18/12/14 percent of 1,500).
 var BankTargets = Targets{
-	MinQuestions: 400, MinPerTask: 2, MinMockExams: 3, MinSingleShare: 0.60,
+	MinQuestions: 400, MinPerTask: 2, MinMockExams: 3, MaxOffWeight: 0.02, MinSingleShare: 0.60,
 	MinPerAdvanced: 20, MinScenarioSets: 10, MinAIShare: 0.12, MinAIEveryDomain: 1,
 	Domains: map[string]DomainTargets{"1": planDomain(315), "2": planDomain(225), "3": planDomain(300), "4": planDomain(270), "5": planDomain(180), "6": planDomain(210)},
 }
@@ -170,6 +172,12 @@ func (t Targets) Check(s Stats, o *quiz.Outline) []string {
 	for _, d := range o.Domains {
 		if need := t.MinMockExams * perExam[d.ID]; s.ByDomain[d.ID] < need {
 			miss("domain %s has %d live questions, want at least %d (%d items in each of %d mock exams without a repeat)", d.ID, s.ByDomain[d.ID], need, perExam[d.ID], t.MinMockExams)
+		}
+		if t.MaxOffWeight > 0 && s.Questions > 0 {
+			share, weight := float64(s.ByDomain[d.ID])/float64(s.Questions), float64(d.Weight)/100
+			if share < weight-t.MaxOffWeight || share > weight+t.MaxOffWeight {
+				miss("domain %s holds %.1f%% of the live questions, want its exam weight of %d%% within %.0f points", d.ID, 100*share, d.Weight, 100*t.MaxOffWeight)
+			}
 		}
 		if ai := s.Domains[d.ID].AI; ai < t.MinAIEveryDomain {
 			miss("domain %s has %d AI-tagged questions, want at least %d", d.ID, ai, t.MinAIEveryDomain)
