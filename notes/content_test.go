@@ -15,6 +15,17 @@ func TestTheStudyNotesAreCompleteAndFollowTheGuide(t *testing.T) {
 	for _, p := range set.Check(o, true) {
 		t.Error(p)
 	}
+	data, err := os.ReadFile("../docs/NOTES.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staples, err := ReadStaples(data)
+	if err != nil {
+		t.Fatalf("docs/NOTES.md: %v", err)
+	}
+	for _, p := range set.CheckStaples(staples, o, true) {
+		t.Errorf("docs/NOTES.md:%d: %s", p.Line, p.Msg)
+	}
 	if len(set.Tasks) != o.TaskCount() {
 		t.Errorf("%d task notes, want %d", len(set.Tasks), o.TaskCount())
 	}

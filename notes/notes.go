@@ -31,14 +31,41 @@ const (
 	MinSubdomainWords = 800 // all notes of one sub-domain page together
 	MinIntroWords     = 50
 	MaxTermWords      = 45 // a one-sentence definition
+	MinWorkedWords    = 80
+	// MinWorkedFigures is how many numbers a worked example must show at least: an input, a
+	// step and a result.
+	MinWorkedFigures = 3
+	// MinWorkedExamples is how many task notes, across the site, must work a number through.
+	MinWorkedExamples = 40
+	// MinDiagramsPerSubdomain is how many figures every sub-domain's notes draw at least.
+	MinDiagramsPerSubdomain = 1
 )
 
-// Required headings of a task note, in order; the AI section is optional and comes last.
+// Section is one heading of a note's layout.
+type Section struct {
+	Heading  string
+	Optional bool
+	MinWords int
+}
+
+// The layouts: a task note's level-3 sections and a domain overview's level-2 sections, in order.
 var (
-	TaskSections   = []string{"Know and decide", "In practice", "Exam trap"}
-	AISection      = "AI angle"
-	DomainSections = []string{"What this domain covers", "How the questions are framed", "AI security in this domain"}
+	TaskLayout = []Section{
+		{Heading: "Know and decide", MinWords: MinKnowWords},
+		{Heading: "In practice", MinWords: MinSectionWords},
+		{Heading: WorkedExample, Optional: true, MinWords: MinWorkedWords},
+		{Heading: "Exam trap", MinWords: MinSectionWords},
+		{Heading: "AI angle", Optional: true, MinWords: MinSectionWords},
+	}
+	DomainLayout = []Section{
+		{Heading: "What this domain covers", MinWords: MinSectionWords},
+		{Heading: "How the questions are framed", MinWords: MinSectionWords},
+		{Heading: "AI security in this domain", MinWords: MinSectionWords},
+	}
 )
+
+// WorkedExample is the optional section in which a note works a realistic number through.
+const WorkedExample = "Worked example"
 
 // Term is a key term with its one-sentence definition.
 type Term struct {
@@ -63,12 +90,13 @@ type Set struct {
 	Tasks      map[string]*Note // by task id
 	Subdomains map[string]*Note // introductions, by sub-domain id
 	Domains    map[string]*Note // overviews, by domain id
+	fsys       fs.FS            // the folder read, for the diagrams beside the notes
 }
 
 // Load reads every note under fsys (the content/notes folder). Files that cannot be parsed are
 // reported together with their file names.
 func Load(fsys fs.FS) (*Set, error) {
-	s := &Set{Tasks: map[string]*Note{}, Subdomains: map[string]*Note{}, Domains: map[string]*Note{}}
+	s := &Set{Tasks: map[string]*Note{}, Subdomains: map[string]*Note{}, Domains: map[string]*Note{}, fsys: fsys}
 	var errs []error
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".md") || p == "_index.md" {
@@ -204,7 +232,7 @@ func (s *Set) Check(o *quiz.Outline, complete bool) []Problem {
 		if want := fmt.Sprintf("domain-%s/_index.md", id); n.File != want {
 			add(n.File, 1, "the overview of domain %s belongs at %s", id, want)
 		}
-		ps = append(ps, checkSections(n, "##", DomainSections, "", MinSectionWords)...)
+		ps = append(ps, checkSections(n, "##", DomainLayout)...)
 	}
 	// Sub-domain totals, and what is missing.
 	for _, d := range o.Domains {
@@ -244,6 +272,47 @@ func (s *Set) Check(o *quiz.Outline, complete bool) []Problem {
 			seen[key] = n
 		}
 	}
+	worked := 0
+	for _, n := range s.Tasks {
+		for _, sec := range sections(n.Body, "###") {
+			if sec.heading == WorkedExample {
+				worked++
+				break
+			}
+		}
+	}
+	if complete && worked < MinWorkedExamples {
+		add(".", 1, "%d task notes work a number through in a %q section, want at least %d", worked, WorkedExample, MinWorkedExamples)
+	}
+	for _, n := range s.all() {
+		ps = append(ps, checkLinks(n, idx)...)
+		ps = append(ps, checkSpelling(n)...)
+		ps = append(ps, checkDiagrams(s.fsys, n)...)
+	}
+	// A figure in every sub-domain, each name once on its page.
+	for _, d := range o.Domains {
+		for _, sd := range d.SubDomains {
+			names := map[string]string{}
+			notes := []*Note{s.Subdomains[sd.ID]}
+			for _, t := range sd.Tasks {
+				notes = append(notes, s.Tasks[t.ID])
+			}
+			for _, n := range notes {
+				if n == nil {
+					continue
+				}
+				for _, dg := range diagrams(n) {
+					if prev, ok := names[dg.src]; ok {
+						add(n.File, dg.line, "diagram %q is already drawn in %s: each figure once on its page", dg.src, prev)
+					}
+					names[dg.src] = n.File
+				}
+			}
+			if complete && len(names) < MinDiagramsPerSubdomain {
+				add(path.Join(path.Dir(TaskFile(d.ID, sd.ID, sd.Tasks[0].ID)), "_index.md"), 1, "sub-domain %s has %d diagrams, want at least %d where a picture teaches better than words", sd.ID, len(names), MinDiagramsPerSubdomain)
+			}
+		}
+	}
 	sort.Slice(ps, func(i, j int) bool {
 		if ps[i].File != ps[j].File {
 			return ps[i].File < ps[j].File
@@ -254,7 +323,7 @@ func (s *Set) Check(o *quiz.Outline, complete bool) []Problem {
 }
 
 func checkTask(n *Note) []Problem {
-	ps := checkSections(n, "###", TaskSections, AISection, MinSectionWords)
+	ps := checkSections(n, "###", TaskLayout)
 	add := func(line int, format string, args ...any) {
 		ps = append(ps, Problem{n.File, line, fmt.Sprintf(format, args...)})
 	}
@@ -277,47 +346,62 @@ func checkTask(n *Note) []Problem {
 	for _, r := range n.References {
 		if strings.TrimSpace(r) == "" {
 			add(1, "empty reference")
+		} else if !referenceUsed(r, n.Body) {
+			add(1, "reference %q is not used in the text: cite it where the fact it supports is stated (as %s), or remove it", r, strings.Join(quoteAll(referenceForms(r)), " or "))
 		}
 	}
 	return ps
 }
 
-// checkSections checks that the body consists of the required headings (at the given level, in
-// order, optionally followed by the optional one), each followed by enough words.
-func checkSections(n *Note, level string, required []string, optional string, minWords int) []Problem {
+// checkSections checks that the body consists of the layout's headings (at the given level, in
+// order, the optional ones where the layout places them), each followed by enough words.
+func checkSections(n *Note, level string, layout []Section) []Problem {
 	var ps []Problem
 	add := func(line int, format string, args ...any) {
 		ps = append(ps, Problem{n.File, line, fmt.Sprintf(format, args...)})
 	}
 	secs := sections(n.Body, level)
 	if Words(secs[0].text) > 0 {
-		add(n.bodyLine, "text before the first %s heading: start with %q", level, level+" "+required[0])
+		add(n.bodyLine, "text before the first %s heading: start with %q", level, level+" "+layout[0].Heading)
 	}
-	secs = secs[1:]
-	want := append([]string{}, required...)
-	if len(secs) > len(required) && optional != "" {
-		want = append(want, optional)
+	known := map[string]bool{}
+	for _, l := range layout {
+		known[l.Heading] = true
 	}
-	for i, sec := range secs {
+	next := 0 // the layout's next section
+	for i, sec := range secs[1:] {
 		line := n.bodyLine + sec.line
-		if i >= len(want) {
-			add(line, "unexpected section %q: the sections are %s", sec.heading, describe(required, optional))
+		if !known[sec.heading] {
+			add(line, "unexpected section %q: the sections are %s", sec.heading, describe(layout))
 			continue
 		}
-		if sec.heading != want[i] {
-			add(line, "section %d is %q, want %q (the sections are %s)", i+1, sec.heading, want[i], describe(required, optional))
+		k := next
+		for k < len(layout) && layout[k].Heading != sec.heading && layout[k].Optional {
+			k++
+		}
+		if k == len(layout) || layout[k].Heading != sec.heading {
+			want := "nothing more"
+			if next < len(layout) {
+				want = fmt.Sprintf("%q", layout[next].Heading)
+			}
+			add(line, "section %d is %q, want %s (the sections are %s)", i+1, sec.heading, want, describe(layout))
 			continue
 		}
-		min := minWords
-		if i == 0 && level == "###" {
-			min = MinKnowWords
+		if w := Words(sec.text); w < layout[k].MinWords {
+			add(line, "section %q has %d words, want at least %d", sec.heading, w, layout[k].MinWords)
 		}
-		if w := Words(sec.text); w < min {
-			add(line, "section %q has %d words, want at least %d", sec.heading, w, min)
+		if sec.heading == WorkedExample {
+			if f := len(figure.FindAllString(sec.text, -1)); f < MinWorkedFigures {
+				add(line, "section %q shows %d numbers: work a realistic case through, with its inputs, steps and result", sec.heading, f)
+			}
 		}
+		next = k + 1
 	}
-	if len(secs) < len(required) {
-		add(n.bodyLine, "missing sections: want %s", describe(required, optional))
+	for _, l := range layout[next:] {
+		if !l.Optional {
+			add(n.bodyLine, "missing sections: want %s", describe(layout))
+			break
+		}
 	}
 	for _, h := range headingsAbove(n.Body, level) {
 		add(n.bodyLine+h.line, "heading %q: use %s for sections (the page supplies the higher levels)", h.heading, level)
@@ -325,12 +409,19 @@ func checkSections(n *Note, level string, required []string, optional string, mi
 	return ps
 }
 
-func describe(required []string, optional string) string {
-	s := `"` + strings.Join(required, `", "`) + `"`
-	if optional != "" {
-		s += ` and optionally "` + optional + `"`
+// figure is a number as a worked example writes it: 2, 0.3, 400,000, 70%.
+var figure = regexp.MustCompile(`\d[\d,.]*`)
+
+func describe(layout []Section) string {
+	var parts []string
+	for _, l := range layout {
+		if l.Optional {
+			parts = append(parts, fmt.Sprintf("optionally %q", l.Heading))
+		} else {
+			parts = append(parts, fmt.Sprintf("%q", l.Heading))
+		}
 	}
-	return s
+	return strings.Join(parts, ", ")
 }
 
 type section struct {
@@ -418,6 +509,18 @@ func TaskFile(domainID, subID, taskID string) string {
 }
 
 func domainOf(subID string) string { return strings.SplitN(subID, ".", 2)[0] }
+
+// all returns every note, in file order.
+func (s *Set) all() []*Note {
+	var out []*Note
+	for _, m := range []map[string]*Note{s.Tasks, s.Subdomains, s.Domains} {
+		for _, n := range m {
+			out = append(out, n)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
+	return out
+}
 
 func sortedKeys(m map[string]*Note) []string {
 	keys := make([]string, 0, len(m))

@@ -583,13 +583,25 @@ func TestStudyNotesRenderOnTheirPagesAndTheGlossaryHasEveryTerm(t *testing.T) {
 	terms := 0
 	for _, d := range o.Domains {
 		dp := readPage(t, domainFile(d))
-		for _, h := range notes.DomainSections {
-			if !strings.Contains(text(dp.doc), h) {
-				t.Errorf("%s: the overview section %q is missing", dp.file, h)
+		for _, h := range notes.DomainLayout {
+			if !strings.Contains(text(dp.doc), h.Heading) {
+				t.Errorf("%s: the overview section %q is missing", dp.file, h.Heading)
 			}
 		}
 		for _, s := range d.SubDomains {
 			p := readPage(t, subdomainFile(d, s))
+			// Its figures are drawn inline (so that they take the page's colors), each told in words.
+			figs := find(p.doc, func(n *html.Node) bool { return hasClass(n, "diagram-art") })
+			if len(figs) == 0 {
+				t.Errorf("%s: no figure drawn", p.file)
+			}
+			for _, f := range figs {
+				svg := find(f, element("svg"))
+				desc := attr(f, "aria-describedby")
+				if len(svg) != 1 || attr(f, "role") != "img" || attr(f, "aria-label") == "" || p.ids[desc] == nil || len(strings.Fields(text(p.ids[desc]))) < notes.MinDiagramWords {
+					t.Errorf("%s: a figure is not an inline SVG with a name and its description in words", p.file)
+				}
+			}
 			for _, task := range s.Tasks {
 				n := set.Tasks[task.ID]
 				if n == nil {
@@ -602,7 +614,13 @@ func TestStudyNotesRenderOnTheirPagesAndTheGlossaryHasEveryTerm(t *testing.T) {
 					t.Errorf("%s: task %s has no section of notes", p.file, task.ID)
 					continue
 				}
-				for _, h := range append(notes.TaskSections, "Key terms", "References") {
+				want := []string{"Key terms", "References"}
+				for _, l := range notes.TaskLayout {
+					if !l.Optional {
+						want = append(want, l.Heading)
+					}
+				}
+				for _, h := range want {
 					if _, ok := p.ids[anchor+"-"+strings.ReplaceAll(strings.ToLower(h), " ", "-")]; !ok {
 						t.Errorf("%s: task %s lacks the %q heading", p.file, task.ID, h)
 					}
