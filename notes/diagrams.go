@@ -31,16 +31,16 @@ var (
 	svgForbidden = regexp.MustCompile(`<script|<image|<foreignObject|<style|\sstyle=|\s(fill|stroke)="(#|rgb|hsl|[a-z]+\b)[^"]*"|\sfont-size=`)
 )
 
-// diagrams finds the diagram shortcodes of a note: name, title, text alternative and line.
-func diagrams(n *Note) (out []struct {
-	src, title, words string
+// diagram is one diagram shortcode in a note.
+type diagram struct {
+	src, title, words string // the SVG's name, the title, the text alternative
 	line              int
-}) {
+}
+
+// diagrams finds the diagram shortcodes of a note.
+func diagrams(n *Note) (out []diagram) {
 	for _, m := range diagramCode.FindAllStringSubmatchIndex(n.Body, -1) {
-		out = append(out, struct {
-			src, title, words string
-			line              int
-		}{n.Body[m[2]:m[3]], n.Body[m[4]:m[5]], n.Body[m[6]:m[7]], n.bodyLine + strings.Count(n.Body[:m[0]], "\n")})
+		out = append(out, diagram{n.Body[m[2]:m[3]], n.Body[m[4]:m[5]], n.Body[m[6]:m[7]], n.bodyLine + strings.Count(n.Body[:m[0]], "\n")})
 	}
 	return out
 }

@@ -43,10 +43,7 @@ func checkSpelling(n *Note) []Problem {
 		find(t.Term+" "+t.Definition, 1)
 	}
 	for i, line := range strings.Split(n.Body, "\n") {
-		if mdLink.MatchString(line) {
-			line = mdLink.ReplaceAllString(line, "$1") // an address is not prose
-		}
-		find(line, n.bodyLine+i)
+		find(mdLink.ReplaceAllString(line, "$1"), n.bodyLine+i) // a link's address is not prose
 	}
 	return ps
 }
